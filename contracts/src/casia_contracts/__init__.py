@@ -1,0 +1,1 @@
+"""CASIA message contracts: topics, the CloudEvents envelope, commands and events."""

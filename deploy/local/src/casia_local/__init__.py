@@ -1,0 +1,1 @@
+"""Runs the CASIA infrastructure and services on one machine."""

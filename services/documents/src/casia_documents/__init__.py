@@ -1,0 +1,1 @@
+"""CASIA documents: attachments in object storage."""

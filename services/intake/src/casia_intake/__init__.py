@@ -1,0 +1,1 @@
+"""CASIA intake: the HTTP gateway."""

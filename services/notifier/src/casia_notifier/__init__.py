@@ -1,0 +1,1 @@
+"""CASIA notifier: e-mail notices over SMTP."""

@@ -1,0 +1,1 @@
+"""CASIA receipts: justificante PDFs and CEA verification."""

@@ -1,0 +1,1 @@
+"""CASIA workflow: the case state machine, sole writer of cases."""
