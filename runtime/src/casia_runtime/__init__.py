@@ -1,1 +1,1 @@
-"""Shared runtime of the CASIA services: settings, logging, Kafka, MongoDB, outbox, inbox, dead letters, health."""
+"""Shared runtime of the CASIA services: settings, logs, Kafka, MongoDB, outbox, inbox, health."""

@@ -1,0 +1,53 @@
+# CASIA on one machine. The logic lives in deploy/local (the `casia-local` command); this file chains it.
+#   make up      install what is missing, start the infrastructure and the five services
+#   make test    the same stack (only what this run started is stopped afterwards) + pytest
+#   make check   ruff, ruff format, mypy, then make test
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --frozen
+RECORD := .local/test-run.json
+PIECE ?=
+PYTEST_ARGS ?=
+
+.PHONY: up down status logs test check bench clean install uv sync
+.DEFAULT_GOAL := up
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)" \
+	  || python3 -m pip install --quiet --user --break-system-packages "uv==$(UV_VERSION)"
+
+sync: uv
+	$(UV) sync --frozen
+
+install: sync
+	$(RUN) casia-local install
+
+up: sync
+	$(RUN) casia-local up
+
+down: uv
+	$(RUN) casia-local down
+
+status: uv
+	$(RUN) casia-local status
+
+logs: uv
+	$(RUN) casia-local logs $(PIECE)
+
+test: sync
+	$(RUN) casia-local up --record $(RECORD) || { $(RUN) casia-local down --from $(RECORD); exit 1; }
+	status=0; $(RUN) pytest $(PYTEST_ARGS) || status=$$?; \
+	  $(RUN) casia-local down --from $(RECORD); exit $$status
+
+check: sync
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy runtime/src contracts/src services/*/src deploy/local/src
+	$(MAKE) test
+
+bench: sync
+	$(RUN) python -m casia_local.bench
+
+clean: uv
+	$(RUN) casia-local clean

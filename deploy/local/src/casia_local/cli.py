@@ -1,0 +1,67 @@
+"""`casia-local`: run the CASIA infrastructure and services on one machine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from casia_local import stack
+from casia_local.report import StackError
+from casia_local.settings import Settings, SettingsError
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="casia-local", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("install", help="install every missing piece (cached under $CASIA_CACHE)")
+    up = commands.add_parser("up", help="install what is missing, start what is not running, initialise")
+    up.add_argument("--infra-only", action="store_true", help="Kafka, MongoDB, MinIO and SMTP only")
+    up.add_argument("--record", type=Path, metavar="FILE", help="write which processes this call started")
+    down = commands.add_parser("down", help="stop the processes casia-local started, by PID")
+    down.add_argument(
+        "--from",
+        dest="recorded",
+        type=Path,
+        metavar="FILE",
+        help="stop only the processes listed by `up --record FILE`",
+    )
+    commands.add_parser("status", help="one line per piece; exit 1 if one has crashed")
+    logs = commands.add_parser("logs", help="the last lines of the logs")
+    logs.add_argument("piece", nargs="?", help="kafka, mongo, minio, smtp or a service name")
+    logs.add_argument("-n", "--lines", type=int, default=40)
+    commands.add_parser("clean", help="stop everything, then delete the local data and logs")
+    return root
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "install":
+        stack.install(stack.infrastructure(settings))
+    elif args.command == "up":
+        stack.up(settings, infra_only=args.infra_only, record=args.record)
+    elif args.command == "down":
+        stack.down(settings, recorded=args.recorded)
+    elif args.command == "status":
+        return stack.status(settings)
+    elif args.command == "logs":
+        stack.logs(settings, piece=args.piece, lines=args.lines)
+    elif args.command == "clean":
+        stack.clean(settings)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args, Settings.from_env())
+    except SettingsError as error:
+        print(f"ERROR settings: {error}", file=sys.stderr)
+        return 2
+    except StackError as error:
+        print(error.render(), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Go-built pieces: `go install` of a pinned module version into the cache's bin folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from casia_local.piece import require_tool, run_install
+from casia_local.settings import Settings
+
+
+def go_install(settings: Settings, target: str, *, piece: str, fallback: str) -> None:
+    """`go install module@version` into <cache>/bin as a static binary (no cgo)."""
+    go = require_tool(piece, "go", fallback)
+    env = dict(os.environ, GOBIN=str(settings.cache_bin), CGO_ENABLED="0")
+    settings.cache_bin.mkdir(parents=True, exist_ok=True)
+    run_install(piece, [go, "install", target], env=env, fallback=fallback)
+
+
+def is_built(binary: Path, version: str) -> bool:
+    """True when `binary` exists and was built from `version` (unchecked when go is not on PATH)."""
+    if not binary.is_file():
+        return False
+    found = built_version(binary)
+    return found is None or found == version
+
+
+def built_version(binary: Path) -> str | None:
+    """The main module version that `go version -m` reads from a Go binary."""
+    go = shutil.which("go")
+    if go is None:
+        return None
+    result = subprocess.run([go, "version", "-m", str(binary)], capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        fields = line.split()
+        if fields[:1] == ["mod"] and len(fields) >= 3:
+            return fields[2]
+    return None

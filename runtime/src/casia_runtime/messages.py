@@ -1,0 +1,53 @@
+"""Messages as the runtime moves them: already-serialized CloudEvents with their topic and key.
+
+The runtime never interprets ``data``; services build envelopes from ``casia_contracts`` models
+and hand them over as :class:`OutboundMessage`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One message to publish: ``id`` is the CloudEvent id, stable across re-publication."""
+
+    id: str
+    topic: str
+    key: str
+    value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_envelope(cls, envelope: BaseModel, *, topic: str, key: str) -> OutboundMessage:
+        """Serialize a CloudEvent model (structured mode, JSON) exactly once."""
+        value = envelope.model_dump_json(exclude_none=True).encode()
+        event_id = str(getattr(envelope, "id"))  # noqa: B009 - any CloudEvent model
+        return cls(
+            id=event_id, topic=topic, key=key, value=value, headers={"content-type": CLOUDEVENTS_CONTENT_TYPE}
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message as read from Kafka, before parsing: what a dead letter must preserve."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    value: bytes
+
+    def json(self) -> dict[str, Any]:
+        """The decoded JSON object; raises ValueError for anything else."""
+        document = json.loads(self.value)
+        if not isinstance(document, dict):
+            raise ValueError("message is not a JSON object")
+        return document

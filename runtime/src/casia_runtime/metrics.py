@@ -1,0 +1,16 @@
+"""Prometheus metrics shared by the services (one registry per process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+
+MESSAGES_HANDLED = Counter(
+    "casia_messages_handled_total", "Messages a consumer handled", ["topic", "outcome"]
+)
+OUTBOX_PUBLISHED = Counter("casia_outbox_published_total", "Outbox entries published to Kafka")
+DEAD_LETTERS = Counter("casia_dead_letters_total", "Messages sent to the dead-letter topic", ["topic"])
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in Prometheus text format and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,53 @@
+"""MongoDB access: one async client per process and the transaction helper every writer uses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+from casia_runtime.settings import RuntimeSettings
+
+T = TypeVar("T")
+Document = dict[str, Any]
+MongoClient = AsyncMongoClient[Document]
+Session = AsyncClientSession
+
+
+def make_mongo_client(settings: RuntimeSettings) -> MongoClient:
+    """A client that reads and writes with majority concern (durable across a failover)."""
+    return AsyncMongoClient(
+        settings.mongo_uri,
+        tz_aware=True,
+        w="majority",
+        readConcernLevel="majority",
+        serverSelectionTimeoutMS=5000,
+        appname=settings.service_name,
+    )
+
+
+async def in_transaction(client: MongoClient, work: Callable[[Session], Awaitable[T]]) -> T:
+    """Run ``work`` inside one multi-document transaction, retried on transient errors.
+
+    ``work`` may run more than once (the driver retries TransientTransactionError), so it must
+    only read and write through the session and keep no effects outside it.
+    """
+    async with client.start_session() as session:
+        result: T = await session.with_transaction(
+            work,
+            read_concern=ReadConcern("snapshot"),
+            write_concern=WriteConcern("majority"),
+        )
+        return result
+
+
+async def mongo_ready(client: MongoClient) -> bool:
+    try:
+        await client.admin.command("ping")
+    except Exception:  # readiness reports any failure as "not ready"
+        return False
+    return True

@@ -1,0 +1,39 @@
+"""Settings every CASIA process shares, read once from ``CASIA_*`` environment variables.
+
+Each service subclasses :class:`RuntimeSettings` with its own fields and default port; the
+composition root builds it once and hands it down (no global settings object).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class RuntimeSettings(BaseSettings):
+    """Connection settings of the infrastructure; local defaults match ``make up``."""
+
+    model_config = SettingsConfigDict(env_prefix="CASIA_", frozen=True, extra="ignore")
+
+    service_name: str = "casia"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    mongo_uri: str = "mongodb://127.0.0.1:27017/?replicaSet=rs0"
+    mongo_db: str = "casia"
+
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = "casia"
+    s3_secret_key: SecretStr = SecretStr("casia-local-secret")
+    s3_secure: bool = False
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    dead_letter_after_attempts: int = Field(default=5, ge=1)
+    """A message that fails this many times in a row goes to the service's dead-letter topic."""
+
+    relay_batch_size: int = Field(default=200, ge=1)
+    relay_idle_poll_seconds: float = Field(default=0.2, gt=0)
+    relay_lease_seconds: float = Field(default=10.0, gt=0)

@@ -1,0 +1,15 @@
+"""``casia-intake``: run the gateway on 127.0.0.1:$CASIA_HTTP_PORT (default 8000)."""
+
+from __future__ import annotations
+
+from casia_intake.app import create_app
+from casia_intake.settings import IntakeSettings
+from casia_runtime.worker import run_service
+
+
+def main() -> None:
+    run_service(IntakeSettings(), create_app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The collections intake writes (case numbers, idempotency keys, contacts) and the ones it reads.
+
+Intake is the single writer of ``case_numbers``, ``idempotency_keys`` and ``contacts``; it only
+reads ``cases`` (written by workflow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from casia_runtime.mongo import Document
+
+IDEMPOTENCY_RETENTION = timedelta(days=7)
+
+
+async def create_indexes(db: AsyncDatabase[Document]) -> None:
+    await db.idempotency_keys.create_index(
+        "created_at",
+        name="idempotency_retention",
+        expireAfterSeconds=int(IDEMPOTENCY_RETENTION.total_seconds()),
+    )
+
+
+class CaseNumbers:
+    """Allocates case numbers atomically: ``CAS-<year>-<7 digits>``, a sequence per year."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._counters = db.case_numbers
+
+    async def allocate(self, *, year: int) -> str:
+        counter = await self._counters.find_one_and_update(
+            {"_id": f"year:{year}"},
+            {"$inc": {"last": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        if counter is None:  # an upsert returning the new document always finds one
+            raise RuntimeError("case number counter missing after upsert")
+        return f"CAS-{year}-{int(counter['last']):07d}"
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyScope:
+    """An ``Idempotency-Key`` belongs to one caller acting for one authorization."""
+
+    caller: str
+    authorization: str
+    key: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.caller}|{self.authorization}|{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    case_number: str
+    request_hash: str
+    published: bool
+
+
+class IdempotencyKeys:
+    """Remembers which case an ``Idempotency-Key`` opened, for one caller and authorization."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._keys = db.idempotency_keys
+
+    async def find(self, scope: IdempotencyScope) -> IdempotencyRecord | None:
+        found = await self._keys.find_one({"_id": scope.id})
+        return _record(found) if found else None
+
+    async def claim(
+        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+    ) -> IdempotencyRecord:
+        """Store the key for this case; if a concurrent request won, return its record."""
+        key_id = scope.id
+        try:
+            await self._keys.insert_one(
+                {
+                    "_id": key_id,
+                    "case_number": case_number,
+                    "request_hash": request_hash,
+                    "published": False,
+                    "created_at": at,
+                }
+            )
+        except DuplicateKeyError:
+            found = await self._keys.find_one({"_id": key_id})
+            if found is None:  # expired between the two calls: the caller may retry
+                raise
+            return _record(found)
+        return IdempotencyRecord(case_number=case_number, request_hash=request_hash, published=False)
+
+    async def mark_published(self, scope: IdempotencyScope) -> None:
+        await self._keys.update_one({"_id": scope.id}, {"$set": {"published": True}})
+
+
+def _record(document: dict[str, Any]) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        case_number=document["case_number"],
+        request_hash=document["request_hash"],
+        published=bool(document.get("published")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    authorization_number: str
+    email: str | None
+    consent: bool
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+class Contacts:
+    """Contact e-mail and consent per authorization (read by notifier at send time)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._contacts = db.contacts
+
+    async def get(self, authorization_number: str) -> Contact:
+        found = await self._contacts.find_one({"_id": authorization_number})
+        if found is None:
+            return Contact(authorization_number, None, False, None, None)
+        return Contact(
+            authorization_number,
+            found.get("email"),
+            bool(found.get("consent")),
+            found.get("updated_at"),
+            found.get("updated_by"),
+        )
+
+    async def put(self, contact: Contact) -> None:
+        await self._contacts.replace_one(
+            {"_id": contact.authorization_number},
+            {
+                "email": contact.email,
+                "consent": contact.consent,
+                "updated_at": contact.updated_at,
+                "updated_by": contact.updated_by,
+            },
+            upsert=True,
+        )
+
+
+class CaseReads:
+    """Read side of ``cases`` (workflow's collection): documents as workflow stores them."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._cases = db.cases
+
+    async def get(self, case_number: str) -> Document | None:
+        return await self._cases.find_one({"_id": case_number})

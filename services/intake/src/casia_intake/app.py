@@ -1,0 +1,41 @@
+"""The FastAPI application of the gateway."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from casia_intake.entrypoints import account, cases, system
+from casia_intake.entrypoints.problems import install_problem_handlers
+from casia_intake.settings import IntakeSettings
+from casia_intake.wiring import lifespan_for
+from casia_runtime.logging import bound_correlation
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def create_app(settings: IntakeSettings) -> FastAPI:
+    app = FastAPI(
+        title="CASIA — Atención y Soporte al Autorizado RED",
+        version="1.0.0",
+        description="Alta, consulta y modificación de casos del autorizado RED. Ver API.md.",
+        lifespan=lifespan_for(settings),
+    )
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Every request gets an id (the caller's X-Request-ID or a new one) that follows it."""
+        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        request.state.request_id = request_id
+        with bound_correlation(request_id):
+            response = await call_next(request)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    app.include_router(system.router)
+    app.include_router(account.router)
+    app.include_router(cases.router)
+    return app

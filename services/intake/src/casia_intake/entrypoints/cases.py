@@ -1,0 +1,175 @@
+"""The autorizado's case routes: open, read, history (seed 4.1, 4.2)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi.responses import JSONResponse
+
+from casia_contracts.commands import OpenCase
+from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
+from casia_intake.adapters.commands import BrokerUnavailable
+from casia_intake.adapters.mongo import IdempotencyScope
+from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
+from casia_intake.entrypoints.identity import ActingAuthorization, Autorizado
+from casia_intake.entrypoints.problems import Problem
+from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView, OpenCaseRequest
+from casia_intake.service.opening import IdempotencyConflict
+from casia_intake.wiring import Intake
+
+router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])
+
+_POLL_SECONDS = 0.02
+
+
+def _intake(request: Request) -> Intake:
+    intake: Intake = request.app.state.intake
+    return intake
+
+
+@dataclass(frozen=True)
+class OpeningHeaders:
+    """Optional request headers of the alta."""
+
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+    x_casia_channel: Annotated[Channel, Header(description="web (the RED portal) or api")] = Channel.API
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Abrir un caso (alta)",
+    response_model=CaseView,
+    responses={202: {"model": CaseAccepted}, 422: {}, 503: {}},
+)
+async def open_case(
+    body: OpenCaseRequest,
+    request: Request,
+    caller: Autorizado,
+    authorization: ActingAuthorization,
+    headers: Annotated[OpeningHeaders, Depends()],
+) -> JSONResponse:
+    intake = _intake(request)
+    idempotency_key, channel = headers.idempotency_key, headers.x_casia_channel
+    additional_data = _validated_data(intake, body)
+    at = intake.clock()
+
+    def draft(case_number: str) -> OpenCase:
+        return OpenCase(
+            case_number=case_number,
+            authorization=AuthorizationRef(
+                number=authorization.number,
+                holder_nif=authorization.holder_nif,
+                business_name=authorization.business_name,
+            ),
+            opened_by=PersonRef(nif=caller.nif, name=caller.name),
+            channel=channel,
+            classification=Classification(
+                case_type=body.case_type,
+                subject=body.subject,
+                category=body.category,
+                subcategory=body.subcategory,
+            ),
+            affects_current_period=body.affects_current_period,
+            title=body.title,
+            description=body.description,
+            additional_data=additional_data,
+            documents=[],
+        )
+
+    scope = (
+        IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=idempotency_key)
+        if idempotency_key
+        else None
+    )
+    try:
+        case_number = await intake.opening.open(
+            draft, at=at, idempotency=scope, correlation_id=request.state.request_id
+        )
+    except IdempotencyConflict as error:
+        raise Problem(
+            422,
+            "idempotency-key-reused",
+            "Clave de idempotencia ya utilizada",
+            "La clave Idempotency-Key ya se usó con otra petición distinta.",
+        ) from error
+    except BrokerUnavailable as error:
+        raise _unavailable(intake) from error
+    location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
+    document = await _wait_for_case(intake, case_number)
+    if document is None:
+        accepted = CaseAccepted(case_number=case_number, location=location)
+        return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": location})
+    view = CaseView.from_document(document)
+    return JSONResponse(view.model_dump(mode="json"), status_code=201, headers={"Location": location})
+
+
+@router.get("/{case_number}", summary="Detalle de un caso", response_model=CaseView)
+async def get_case(case_number: str, request: Request, authorization: ActingAuthorization) -> CaseView:
+    document = await _case_of(_intake(request), case_number, authorization.number)
+    return CaseView.from_document(document)
+
+
+@router.get("/{case_number}/history", summary="Histórico del caso", response_model=HistoryView)
+async def get_history(case_number: str, request: Request, authorization: ActingAuthorization) -> HistoryView:
+    document = await _case_of(_intake(request), case_number, authorization.number)
+    return HistoryView.model_validate({"case_number": case_number, "entries": document["history"]})
+
+
+async def _case_of(intake: Intake, case_number: str, authorization_number: str) -> dict[str, Any]:
+    """The case if it belongs to the authorization; 404 otherwise (no hint that it exists)."""
+    document = await intake.cases.get(case_number)
+    if document is None or document["authorization"]["number"] != authorization_number:
+        raise Problem(
+            404,
+            "case-not-found",
+            "Caso no encontrado",
+            f"No existe el caso {case_number} en esta autorización.",
+        )
+    return document
+
+
+def _validated_data(intake: Intake, body: OpenCaseRequest) -> dict[str, str]:
+    try:
+        return validate_case_classification_and_data(
+            intake.catalog,
+            case_type=body.case_type,
+            subject=body.subject,
+            category=body.category,
+            subcategory=body.subcategory,
+            additional_data=body.additional_data,
+        )
+    except CatalogViolation as violation:
+        errors = [{"field": field, "message": message} for field, message in violation.problems]
+        raise Problem(
+            422,
+            "catalog-violation",
+            "Clasificación o datos adicionales no válidos",
+            "Revise los campos indicados en 'errors'.",
+            errors=errors,
+        ) from violation
+
+
+async def _wait_for_case(intake: Intake, case_number: str) -> dict[str, Any] | None:
+    """Read-your-writes: the stored case, or None if the workflow is slower than the wait."""
+    deadline = time.monotonic() + intake.settings.read_your_writes_seconds
+    while True:
+        document = await intake.cases.get(case_number)
+        if document is not None or time.monotonic() >= deadline:
+            return document
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+def _unavailable(intake: Intake) -> Problem:
+    retry_after = str(intake.settings.retry_after_seconds)
+    return Problem(
+        503,
+        "broker-unavailable",
+        "Servicio no disponible temporalmente",
+        "No se pudo registrar la petición; no se ha realizado ningún cambio. Inténtelo de nuevo más tarde.",
+        headers={"Retry-After": retry_after},
+    )

@@ -1,0 +1,67 @@
+"""FastAPI dependencies that turn the bearer token into a :class:`Caller` and check access."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from casia_intake.auth import AuthorizationClaim, Caller, InvalidToken, Role, TokenVerifier
+from casia_intake.entrypoints.problems import Problem
+
+_bearer = HTTPBearer(auto_error=False, description="JWT del usuario (ver API.md, Identity)")
+
+_UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="casia"'}
+
+
+async def current_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(
+            401,
+            "unauthorized",
+            "Autenticación requerida",
+            "Falta la cabecera Authorization: Bearer <token>.",
+            headers=_UNAUTHENTICATED,
+        )
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        return await verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise Problem(
+            401, "invalid-token", "Token no válido", str(error), headers=_UNAUTHENTICATED
+        ) from error
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def autorizado(caller: CurrentCaller) -> Caller:
+    if not caller.has_role(Role.AUTORIZADO):
+        raise Problem(403, "forbidden", "Acceso no permitido", "Esta operación requiere el rol 'autorizado'.")
+    return caller
+
+
+Autorizado = Annotated[Caller, Depends(autorizado)]
+
+
+def acting_authorization(
+    caller: Autorizado,
+    authorization: Annotated[str, Path(description="Número de autorización RED")],
+) -> AuthorizationClaim:
+    """The authorization in the path, which the caller must hold (403 otherwise)."""
+    held = caller.authorization(authorization)
+    if held is None:
+        raise Problem(
+            403,
+            "authorization-not-held",
+            "Autorización no asignada",
+            f"El usuario no está de alta en la autorización {authorization}.",
+        )
+    return held
+
+
+ActingAuthorization = Annotated[AuthorizationClaim, Depends(acting_authorization)]

@@ -1,0 +1,107 @@
+"""RFC 9457 problem+json responses with a stable ``type`` per kind of problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from casia_runtime.logging import get_logger
+
+log = get_logger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise from a route to answer problem+json; ``kind`` becomes the type ``/problems/<kind>``."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(problem: Problem, *, instance: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{problem.kind}",
+        "title": problem.title,
+        "status": problem.status,
+    }
+    if problem.detail:
+        body["detail"] = problem.detail
+    if instance:
+        body["instance"] = instance
+    body.update(problem.extra)
+    return JSONResponse(
+        body, status_code=problem.status, headers=problem.headers, media_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+_STATUS_KINDS = {
+    401: ("unauthorized", "Autenticación requerida"),
+    403: ("forbidden", "Acceso no permitido"),
+    404: ("not-found", "Recurso no encontrado"),
+    405: ("method-not-allowed", "Método no permitido"),
+    409: ("conflict", "Conflicto con el estado del recurso"),
+    415: ("unsupported-media-type", "Tipo de contenido no admitido"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc, instance=request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "location": list(error.get("loc", ())),
+                "message": str(error.get("msg", "")),
+                "kind": str(error.get("type", "")),
+            }
+            for error in exc.errors()
+        ]
+        problem = Problem(
+            422,
+            "validation-error",
+            "Los datos enviados no son válidos",
+            "Revise los campos indicados en 'errors'.",
+            errors=errors,
+        )
+        return problem_response(problem, instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("request.failed", path=request.url.path, exc_info=exc)
+        problem = Problem(500, "internal-error", "Error interno", "Se ha producido un error inesperado.")
+        return problem_response(problem, instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind, title = _STATUS_KINDS.get(exc.status_code, ("http-error", "Error"))
+        problem = Problem(
+            exc.status_code,
+            kind,
+            title,
+            str(exc.detail) if exc.detail else None,
+            headers=dict(exc.headers or {}),
+        )
+        return problem_response(problem, instance=request.url.path)

@@ -1,0 +1,145 @@
+"""Request and response bodies of the gateway (the shapes API.md promises)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+CaseType = Literal["consulta", "error_incidencia", "tramite"]
+
+
+class OpenCaseRequest(BaseModel):
+    """A new case, as the autorizado fills it in (seed 4.1)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    case_type: CaseType
+    subject: str = Field(min_length=1, max_length=64)
+    category: str = Field(min_length=1, max_length=64)
+    subcategory: str | None = Field(default=None, min_length=1, max_length=64)
+    affects_current_period: bool
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=10_000)
+    additional_data: dict[str, str] = Field(default_factory=dict, max_length=20)
+
+
+class CaseAccepted(BaseModel):
+    """202: the case number is allocated and the command accepted; the case shows up shortly."""
+
+    case_number: str
+    location: str
+    status: Literal["accepted"] = "accepted"
+
+
+class Person(BaseModel):
+    nif: str | None = None
+    name: str | None = None
+
+
+class Actor(Person):
+    kind: str
+
+
+class AuthorizationView(BaseModel):
+    number: str
+    holder_nif: str
+    business_name: str
+
+
+class DocumentView(BaseModel):
+    document_id: str
+    document_type: str
+    title: str
+    file_name: str
+    size_bytes: int
+    content_type: str
+    sha256: str | None = None
+    status: str
+    attached_at: datetime
+
+
+class HistoryEntryView(BaseModel):
+    status: str
+    status_label: str
+    substatus: str
+    substatus_label: str
+    at: datetime
+    actor: Actor
+    observations: str | None = None
+
+
+class ResolutionView(BaseModel):
+    answer: str
+    at: datetime
+    documents: list[DocumentView] = Field(default_factory=list)
+
+
+class RatingView(BaseModel):
+    score: int
+    observations: str | None = None
+    at: datetime
+
+
+class CaseView(BaseModel):
+    """The case detail (seed 4.2.1): every field, documents, state, resolution when closed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_number: str
+    authorization: AuthorizationView
+    opened_by: Person
+    channel: str
+    opened_at: datetime
+    case_type: str
+    subject: str
+    category: str
+    subcategory: str | None = None
+    affects_current_period: bool
+    title: str
+    description: str
+    additional_data: dict[str, str] = Field(default_factory=dict)
+    documents: list[DocumentView] = Field(default_factory=list)
+    status: str
+    status_label: str
+    substatus: str
+    substatus_label: str
+    substatus_at: datetime
+    assignee: Person | None = None
+    resolution: ResolutionView | None = None
+    rating: RatingView | None = None
+    version: int
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> CaseView:
+        return cls.model_validate(document)
+
+
+class HistoryView(BaseModel):
+    case_number: str
+    entries: list[HistoryEntryView]
+
+
+class ContactView(BaseModel):
+    authorization_number: str
+    email: EmailStr | None
+    consent: bool
+    updated_at: datetime | None = None
+
+
+class ContactUpdate(BaseModel):
+    """Contact e-mail and consent to receive notices (seed 4.1.2: without both, no e-mail)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr | None
+    consent: bool
+
+
+class MeView(BaseModel):
+    nif: str
+    name: str
+    email: str | None
+    roles: list[str]
+    authorizations: list[AuthorizationView]

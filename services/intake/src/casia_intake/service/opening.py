@@ -1,0 +1,79 @@
+"""Opening a case: allocate its number, send the command, never claim success Kafka did not ack.
+
+Idempotency: with an ``Idempotency-Key`` the first request claims the key for a newly allocated
+case number; a repeat (same caller, authorization, key and body) gets the same case number and,
+if the first attempt never reached Kafka, re-sends the same command (same CloudEvent id, so the
+workflow applies it once). The same key with a different body is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from casia_contracts.commands import OpenCase
+from casia_intake.adapters.commands import CommandSender, stable_command_id
+from casia_intake.adapters.mongo import CaseNumbers, IdempotencyKeys, IdempotencyScope
+
+Draft = Callable[[str], OpenCase]
+
+
+class IdempotencyConflict(Exception):
+    """The key was already used for a different request."""
+
+
+class CaseOpening:
+    def __init__(self, *, numbers: CaseNumbers, keys: IdempotencyKeys, sender: CommandSender) -> None:
+        self._numbers = numbers
+        self._keys = keys
+        self._sender = sender
+
+    async def open(
+        self, draft: Draft, *, at: datetime, correlation_id: str, idempotency: IdempotencyScope | None
+    ) -> str:
+        """Send the OpenCase that ``draft`` builds for the allocated number; return that number.
+
+        Raises whatever the sender raises when Kafka does not acknowledge (nothing is claimed
+        as done then), and :class:`IdempotencyConflict` for a reused key.
+        """
+        if idempotency is None:
+            case_number = await self._numbers.allocate(year=at.year)
+            await self._send(draft(case_number), at=at, correlation_id=correlation_id)
+            return case_number
+        return await self._open_once(draft, at=at, correlation_id=correlation_id, scope=idempotency)
+
+    async def _send(self, command: OpenCase, *, at: datetime, correlation_id: str) -> None:
+        # One id per case number: a re-sent OpenCase is recognised by the workflow's inbox.
+        await self._sender.send(
+            command,
+            command_id=stable_command_id("open", command.case_number),
+            correlation_id=correlation_id,
+            at=at,
+        )
+
+    async def _open_once(
+        self, draft: Draft, *, at: datetime, correlation_id: str, scope: IdempotencyScope
+    ) -> str:
+        request_hash = _fingerprint(draft("-"))
+        record = await self._keys.find(scope)
+        if record is None:
+            record = await self._keys.claim(
+                scope,
+                case_number=await self._numbers.allocate(year=at.year),
+                request_hash=request_hash,
+                at=at,
+            )
+        if record.request_hash != request_hash:
+            raise IdempotencyConflict(scope.key)
+        if not record.published:
+            await self._send(draft(record.case_number), at=at, correlation_id=correlation_id)
+            await self._keys.mark_published(scope)
+        return record.case_number
+
+
+def _fingerprint(command: OpenCase) -> str:
+    """What identifies a request for idempotency: the command without its number."""
+    body = command.model_dump(mode="json", exclude={"case_number"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

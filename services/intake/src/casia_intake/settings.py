@@ -1,0 +1,28 @@
+"""Settings of the intake gateway (``CASIA_*`` environment variables)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+
+from casia_runtime.settings import RuntimeSettings
+
+
+class IntakeSettings(RuntimeSettings):
+    service_name: str = "intake"
+    http_port: int = 8000
+
+    auth_mode: Literal["dev", "oidc"] = "dev"
+    """``dev``: HS256 tokens signed with ``auth_dev_secret`` (local only); ``oidc``: the issuer's JWKS."""
+    auth_dev_secret: SecretStr = SecretStr("casia-local-dev-secret-change-me-0123456789")
+    auth_issuer: str = "casia-local"
+    auth_audience: str = "casia"
+    auth_jwks_url: str | None = None
+
+    quarantine_bucket: str = "casia-quarantine"
+
+    read_your_writes_seconds: float = Field(default=3.0, ge=0)
+    """How long a command waits to see its effect before answering 202 instead of 201."""
+    kafka_publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    retry_after_seconds: int = Field(default=5, ge=1)

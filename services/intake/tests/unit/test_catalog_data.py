@@ -1,0 +1,165 @@
+"""catalog.json itself: consistent as a whole, and the loader refuses data that is not."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from casia_intake.domain.catalog import CatalogDataError, parse_catalog
+
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+
+Json = dict[str, Any]
+
+
+def raw_catalog() -> Json:
+    text = resources.files("casia_intake.domain").joinpath("catalog.json").read_text(encoding="utf-8")
+    data: Json = json.loads(text)
+    return data
+
+
+def nodes_at(data: Json, level: str) -> list[Json]:
+    subjects: list[Json] = data["subjects"]
+    categories = [c for s in subjects for c in s["categories"]]
+    by_level = {
+        "subject": subjects,
+        "category": categories,
+        "subcategory": [sc for c in categories for sc in c.get("subcategories", [])],
+    }
+    return by_level[level]
+
+
+def walk(data: Json) -> Iterator[tuple[Json, list[str]]]:
+    """Every node with its effective case types (a node without a list takes its parent's)."""
+    everything = [t["code"] for t in data["case_types"]]
+    for subject in data["subjects"]:
+        subject_types = subject.get("case_types", everything)
+        yield subject, subject_types
+        for category in subject["categories"]:
+            category_types = category.get("case_types", subject_types)
+            yield category, category_types
+            for sub in category.get("subcategories", []):
+                yield sub, sub.get("case_types", category_types)
+
+
+@pytest.mark.parametrize("level", ["subject", "category", "subcategory"])
+def test_codes_are_unique_snake_case_per_level_and_names_are_given(level: str) -> None:
+    nodes = nodes_at(raw_catalog(), level)
+    repeated = [code for code, n in Counter(n["code"] for n in nodes).items() if n > 1]
+    assert repeated == []
+    assert all(SNAKE_CASE.fullmatch(n["code"]) and n["name"].strip() for n in nodes)
+
+
+@pytest.mark.parametrize("key", ["case_types", "fields", "document_types"])
+def test_top_level_codes_are_unique_snake_case(key: str) -> None:
+    items = raw_catalog()[key]
+    codes = [i["code"] for i in items]
+    assert len(codes) == len(set(codes))
+    assert all(SNAKE_CASE.fullmatch(c) for c in codes)
+
+
+def test_every_referenced_field_and_case_type_exists() -> None:
+    data = raw_catalog()
+    field_codes = {f["code"] for f in data["fields"]}
+    case_types = {t["code"] for t in data["case_types"]}
+    for node, effective in walk(data):
+        assert {spec["field"] for spec in node.get("fields", [])} <= field_codes, node["code"]
+        assert set(node.get("case_types", [])) <= case_types, node["code"]
+        assert effective, node["code"]
+
+
+def test_children_offer_no_case_type_their_parent_lacks_and_cover_all_of_its() -> None:
+    data = raw_catalog()
+    effective = {id(node): types for node, types in walk(data)}
+    for node, types in walk(data):
+        children = node.get("categories") or node.get("subcategories") or []
+        if children:
+            offered = {t for child in children for t in effective[id(child)]}
+            assert offered == set(types), node["code"]
+
+
+def test_field_formats_and_help_links_are_the_known_ones() -> None:
+    data = raw_catalog()
+    assert {f["format"] for f in data["fields"]} <= {"ccc", "naf", "nif", "period"}
+    helped = {t["code"]: t["help"] for t in data["case_types"] if "help" in t}
+    assert set(helped) == {"tramite", "error_incidencia"}
+    assert helped["error_incidencia"]["only_technical"] is True
+    assert helped["tramite"]["only_technical"] is False
+    assert all(h["url"].startswith("https://www.seg-social.es/") for h in helped.values())
+    assert any(node.get("technical") for node, _ in walk(data))
+
+
+def test_the_subjects_and_document_types_the_service_needs_are_present() -> None:
+    data = raw_catalog()
+    subjects = {s["name"] for s in data["subjects"]}
+    assert {"Afiliación", "Cotización", "Incapacidad temporal", "Gestión de autorizaciones"} <= subjects
+    names = {n["name"] for n in nodes_at(data, "subcategory")}
+    assert "Bajas trabajadores cuenta ajena" in names
+    documents = {d["code"] for d in data["document_types"]}
+    assert {"justificante_pago", "contrato", "captura_pantalla", "fichero_red", "otro"} <= documents
+    assert data["upload_limits"]["max_bytes"] == 10 * 1024 * 1024
+
+
+def test_the_packaged_data_parses() -> None:
+    assert len(parse_catalog(raw_catalog()).subjects) == len(raw_catalog()["subjects"])
+
+
+def _afiliacion(data: Json) -> Json:
+    subject: Json = data["subjects"][0]
+    return subject
+
+
+def _altas_bajas(data: Json) -> Json:
+    category: Json = _afiliacion(data)["categories"][0]
+    return category
+
+
+def _narrow_every_category(data: Json) -> None:
+    for category in _afiliacion(data)["categories"]:
+        category.update(case_types=["consulta"])
+        for sub in category.get("subcategories", []):
+            sub.pop("case_types", None)
+
+
+Mutation = Callable[[Json], None]
+
+BROKEN: dict[str, Mutation] = {
+    "unknown field": lambda d: _altas_bajas(d)["fields"].append({"field": "iban", "required": True}),
+    "unknown case type": lambda d: _afiliacion(d).update(case_types=["consulta", "queja"]),
+    "child wider than parent": lambda d: d["subjects"][5]["categories"][0].update(case_types=["tramite"]),
+    "parent not covered": _narrow_every_category,
+    "duplicate sibling": lambda d: _afiliacion(d)["categories"].append(copy.deepcopy(_altas_bajas(d))),
+    "duplicate case type": lambda d: d["case_types"].append({"code": "consulta", "name": "Otra"}),
+    "bad code": lambda d: _altas_bajas(d).update(code="Altas-Bajas"),
+    "unknown key": lambda d: _altas_bajas(d).update(fileds=[]),
+    "missing name": lambda d: _altas_bajas(d).pop("name"),
+    "empty categories": lambda d: _afiliacion(d).update(categories=[]),
+    "empty subcategories": lambda d: _altas_bajas(d).update(subcategories=[]),
+    "subcategory with children": lambda d: _altas_bajas(d)["subcategories"][0].update(subcategories=[]),
+    "non-boolean flag": lambda d: _afiliacion(d).update(technical="yes"),
+    "unknown format": lambda d: d["fields"][0].update(format="iban"),
+    "help without https": lambda d: d["case_types"][2]["help"].update(url="http://www.seg-social.es/"),
+    "zero max bytes": lambda d: d["upload_limits"].update(max_bytes=0),
+    "uppercase media type": lambda d: d["upload_limits"]["content_types"].append("Application/PDF"),
+    "not an object": lambda d: d["subjects"].append("afiliacion"),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BROKEN))
+def test_the_loader_refuses_inconsistent_data(breakage: str) -> None:
+    data = raw_catalog()
+    BROKEN[breakage](data)
+    with pytest.raises(CatalogDataError):
+        parse_catalog(data)
+
+
+def test_the_loader_refuses_a_non_object_root() -> None:
+    with pytest.raises(CatalogDataError, match="expected an object"):
+        parse_catalog([])

@@ -1,0 +1,158 @@
+"""A case's classification and additional data, and its uploads, checked against the catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from casia_intake.domain.catalog import (
+    Catalog,
+    CatalogError,
+    CatalogViolation,
+    Classification,
+    Problem,
+    load_catalog,
+    validate_case_classification_and_data,
+    validate_upload,
+)
+
+VALID_CCC = "28123456742"  # 281234567 % 97 = 42
+VALID_NAF = "281234567840"  # 2812345678 % 97 = 40
+BAJAS = Classification("tramite", "afiliacion", "altas_bajas", "bajas_trabajadores_cuenta_ajena")
+SLD = Classification("consulta", "cotizacion", "liquidacion_directa", "confirmacion_liquidacion")
+APLAZAMIENTOS = Classification("tramite", "deuda_recaudacion", "aplazamientos")
+MIB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def validate(catalog: Catalog, classification: Classification, data: dict[str, str]) -> dict[str, str]:
+    c = classification
+    return validate_case_classification_and_data(
+        catalog,
+        case_type=c.case_type,
+        subject=c.subject,
+        category=c.category,
+        subcategory=c.subcategory,
+        additional_data=data,
+    )
+
+
+def problems_of(catalog: Catalog, classification: Classification, data: dict[str, str]) -> list[Problem]:
+    with pytest.raises(CatalogViolation) as refused:
+        validate(catalog, classification, data)
+    return list(refused.value.problems)
+
+
+def test_valid_data_come_back_normalized_in_field_order(catalog: Catalog) -> None:
+    data = validate(catalog, SLD, {"period": "01/2025", "ccc": "28/1234567/42"})
+    assert list(data.items()) == [("ccc", VALID_CCC), ("period", "2025-01")]
+
+
+def test_optional_fields_may_be_left_out_or_blank(catalog: Catalog) -> None:
+    data = validate(catalog, APLAZAMIENTOS, {"nif": "x1234567l", "ccc": "  "})
+    assert data == {"nif": "X1234567L"}
+
+
+def test_a_node_without_fields_accepts_no_data(catalog: Catalog) -> None:
+    classification = Classification("consulta", "gestion_autorizaciones", "datos_contacto")
+    assert validate(catalog, classification, {}) == {}
+
+
+def test_a_missing_required_field_is_named_in_spanish(catalog: Catalog) -> None:
+    assert problems_of(catalog, BAJAS, {"ccc": VALID_CCC}) == [
+        ("naf", "El dato «Número de Afiliación a la Seguridad Social (NAF)» es obligatorio para este caso.")
+    ]
+
+
+def test_a_blank_required_field_counts_as_missing(catalog: Catalog) -> None:
+    assert [p.field for p in problems_of(catalog, BAJAS, {"ccc": VALID_CCC, "naf": " "})] == ["naf"]
+
+
+def test_unknown_and_unrequested_keys_are_refused(catalog: Catalog) -> None:
+    problems = problems_of(
+        catalog, BAJAS, {"ccc": VALID_CCC, "naf": VALID_NAF, "iban": "ES00", "period": "2025-01"}
+    )
+    assert problems == [
+        ("iban", "El dato «iban» no existe en el catálogo."),
+        ("period", "El dato «Periodo de liquidación (AAAA-MM)» no se solicita para esta clasificación."),
+    ]
+
+
+def test_all_problems_are_reported_at_once(catalog: Catalog) -> None:
+    problems = problems_of(catalog, BAJAS, {"ccc": "28123456743", "extra": "1"})
+    assert [p.field for p in problems] == ["extra", "ccc", "naf"]
+    assert "dígitos de control" in problems[1].message_es
+    assert "obligatorio" in problems[2].message_es
+
+
+def test_a_value_that_is_not_text_is_refused(catalog: Catalog) -> None:
+    data = {"ccc": 28123456742, "naf": VALID_NAF}
+    problems = problems_of(catalog, BAJAS, data)  # type: ignore[arg-type]
+    assert problems == [("ccc", "El dato «Código Cuenta de Cotización (CCC)» debe ser un texto.")]
+
+
+def test_an_empty_subcategory_counts_as_none_in_validation(catalog: Catalog) -> None:
+    recargos = Classification("consulta", "cotizacion", "recargos", "")
+    assert validate(catalog, recargos, {"ccc": VALID_CCC, "period": "2025-02"}) == {
+        "ccc": VALID_CCC,
+        "period": "2025-02",
+    }
+
+
+def test_a_bad_classification_is_reported_with_the_data_problems(catalog: Catalog) -> None:
+    wrong = Classification("tramite", "sistema_red", "errores_aplicacion")
+    problems = problems_of(catalog, wrong, {"nif": "12345678A", "naf": VALID_NAF})
+    assert [p.field for p in problems] == ["subject", "nif"]
+    assert "no está disponible" in problems[0].message_es
+
+
+def test_a_violation_is_a_catalog_error_with_a_readable_message(catalog: Catalog) -> None:
+    with pytest.raises(CatalogError) as refused:
+        validate(catalog, BAJAS, {})
+    assert "obligatorio" in str(refused.value)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_every_reachable_node_accepts_valid_values_for_all_its_fields(catalog: Catalog) -> None:
+    samples = {"ccc": VALID_CCC, "naf": VALID_NAF, "nif": "12345678Z", "period": "2025-01"}
+    for case_type in ("consulta", "error_incidencia", "tramite"):
+        for node in catalog.nodes(case_type):
+            classification = Classification(
+                case_type,
+                node.subject.code,
+                node.category.code,
+                node.subcategory.code if node.subcategory else None,
+            )
+            data = {f.code: samples[f.code] for f in node.fields}
+            assert validate(catalog, classification, data) == data
+
+
+def test_upload_within_limits_gives_the_bare_media_type(catalog: Catalog) -> None:
+    assert (
+        validate_upload(
+            catalog, document_type="fichero_red", content_type="Text/Plain; charset=utf-8", size_bytes=10
+        )
+        == "text/plain"
+    )
+    assert (
+        validate_upload(catalog, document_type="otro", content_type="application/pdf", size_bytes=10 * MIB)
+        == "application/pdf"
+    )
+
+
+def test_upload_problems_are_reported_together(catalog: Catalog) -> None:
+    with pytest.raises(CatalogViolation) as refused:
+        validate_upload(
+            catalog, document_type="factura", content_type="application/zip", size_bytes=10 * MIB + 1
+        )
+    assert [p.field for p in refused.value.problems] == ["document_type", "content_type", "size"]
+    assert "10 MiB" in refused.value.problems[2].message_es
+
+
+def test_an_empty_upload_is_refused(catalog: Catalog) -> None:
+    with pytest.raises(CatalogViolation) as refused:
+        validate_upload(catalog, document_type="contrato", content_type="application/pdf", size_bytes=0)
+    assert refused.value.problems == (("size", "El archivo está vacío."),)

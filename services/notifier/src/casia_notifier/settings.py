@@ -1,0 +1,23 @@
+"""Settings of the notifier (``CASIA_*`` environment variables)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from casia_runtime.settings import RuntimeSettings
+
+
+class NotifierSettings(RuntimeSettings):
+    service_name: str = "notifier"
+    http_port: int = 8004
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "CASIA - Seguridad Social <no-reply@casia.local>"
+    message_id_domain: str = "casia.local"
+    max_send_attempts: int = Field(default=5, ge=1)
+    """After this many failed SMTP attempts a notice is recorded as failed (and reported)."""
+    timezone: str = "Europe/Madrid"

@@ -1,0 +1,57 @@
+"""Closure ex officio: consulta and error/incidencia cases left 20 calendar days in
+information_requested are closed by the timer. Trámite cases never are.
+"""
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from casia_workflow.domain.case import Case, CaseType
+from casia_workflow.domain.commands import CloseExOfficio
+from casia_workflow.domain.decision import Decision, admit, advance
+from casia_workflow.domain.errors import CommandRefused, ReasonCode
+from casia_workflow.domain.events import CaseClosedExOfficio
+from casia_workflow.domain.states import Substatus
+
+INFORMATION_DEADLINE: Final = timedelta(days=20)
+"""Calendar days (not working days) the autorizado has to answer a request for information."""
+
+EX_OFFICIO_CASE_TYPES: Final = frozenset({CaseType.CONSULTA, CaseType.ERROR_INCIDENCIA})
+
+CLOSURE_OBSERVATIONS: Final = "Cerrado de oficio: no se aportó la información solicitada en 20 días naturales"
+
+
+def information_deadline(case: Case) -> datetime | None:
+    """When the case becomes due for closure ex officio; None when it never will as it stands
+    (not in information_requested, or a trámite)."""
+    if case.substatus is not Substatus.INFORMATION_REQUESTED:
+        return None
+    if case.classification.case_type not in EX_OFFICIO_CASE_TYPES:
+        return None
+    return case.substatus_at + INFORMATION_DEADLINE
+
+
+def due_for_closure(case: Case, *, now: datetime) -> bool:
+    """True when the timer should send CloseExOfficio for this case now (deadline reached, inclusive)."""
+    deadline = information_deadline(case)
+    return deadline is not None and now >= deadline
+
+
+def close_ex_officio(case: Case, command: CloseExOfficio, *, at: datetime) -> Decision:
+    """The timer's closure: from information_requested only, for consulta and error/incidencia only
+    (not_applicable_to_case_type), and only at or after substatus_at + 20 days (not_due).
+    Safe to repeat: a second one finds the case closed and is refused. Emits CaseClosedExOfficio.
+    """
+    target = admit(case, command)
+    if case.classification.case_type not in EX_OFFICIO_CASE_TYPES:
+        raise CommandRefused(
+            ReasonCode.NOT_APPLICABLE_TO_CASE_TYPE,
+            f"Los casos de tipo {case.classification.case_type.label} no se cierran de oficio.",
+        )
+    deadline = case.substatus_at + INFORMATION_DEADLINE
+    if at < deadline:
+        raise CommandRefused(
+            ReasonCode.NOT_DUE,
+            f"El plazo para aportar la información vence el {deadline:%d/%m/%Y %H:%M} (UTC).",
+        )
+    changed = advance(case, to=target, by=command.actor, at=at, observations=CLOSURE_OBSERVATIONS)
+    return Decision(changed, (CaseClosedExOfficio(case_number=case.number, at=at, actor=command.actor),))

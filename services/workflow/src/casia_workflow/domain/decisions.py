@@ -1,0 +1,70 @@
+"""`decide`: the one entry point for commands on an existing case."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Final, Protocol
+
+from casia_workflow.domain.autorizado import add_information, rate, reclassify, request_annulment
+from casia_workflow.domain.case import Case
+from casia_workflow.domain.clerk import (
+    approve_annulment,
+    assign,
+    escalate,
+    reject_annulment,
+    request_information,
+    request_reclassification,
+    resolve,
+)
+from casia_workflow.domain.closure import close_ex_officio
+from casia_workflow.domain.commands import (
+    AddInformation,
+    ApproveAnnulment,
+    Assign,
+    CaseCommand,
+    CloseExOfficio,
+    Escalate,
+    Rate,
+    Reclassify,
+    RejectAnnulment,
+    RequestAnnulment,
+    RequestInformation,
+    RequestReclassification,
+    Resolve,
+)
+from casia_workflow.domain.decision import Decision
+
+
+class _Handler(Protocol):
+    def __call__(self, case: Case, command: Any, /, *, at: datetime) -> Decision: ...
+
+
+_HANDLERS: Final[Mapping[type[CaseCommand], _Handler]] = MappingProxyType(
+    {
+        AddInformation: add_information,
+        Reclassify: reclassify,
+        RequestAnnulment: request_annulment,
+        Rate: rate,
+        Assign: assign,
+        Escalate: escalate,
+        RequestInformation: request_information,
+        RequestReclassification: request_reclassification,
+        ApproveAnnulment: approve_annulment,
+        RejectAnnulment: reject_annulment,
+        Resolve: resolve,
+        CloseExOfficio: close_ex_officio,
+    }
+)
+
+
+def decide(case: Case, command: CaseCommand, *, at: datetime) -> Decision:
+    """The case after `command` at `at`, and the events to publish.
+
+    Raises CommandRefused (IllegalTransition when the lifecycle table forbids it) and changes
+    nothing; raises ValueError when the command names another case. Deterministic: the same
+    case, command and time always give the same decision.
+    """
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise TypeError(f"no decision for {type(command).__name__}")
+    return handler(case, command, at=at)

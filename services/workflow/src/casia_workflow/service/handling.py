@@ -1,0 +1,210 @@
+"""The workflow's use cases: apply a command or document outcome to a case, exactly once.
+
+Each message is applied in one MongoDB transaction that reads the case, decides (pure domain),
+writes the new case, appends the resulting public events to the outbox and records the message
+id in the inbox. A redelivered message finds its id and changes nothing; a refusal is recorded as
+a ``CommandRejected`` event, never thrown back at the broker.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from casia_contracts import case_events, commands, documents
+from casia_contracts.base import Message
+from casia_contracts.envelope import Causality, RawEvent, build_event
+from casia_contracts.registry import parse_data
+from casia_runtime.consumer import PoisonMessage
+from casia_runtime.inbox import Inbox
+from casia_runtime.logging import bound_correlation, get_logger
+from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.mongo import MongoClient, Session, in_transaction
+from casia_runtime.outbox import Outbox
+from casia_workflow import domain as d
+from casia_workflow.adapters.mongo import CaseStore
+from casia_workflow.service.commands_in import case_command, opening_command
+from casia_workflow.service.events_out import base, public_event
+
+log = get_logger(__name__)
+
+SOURCE = "/casia/workflow"
+EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
+
+Decider = Callable[[d.Case | None, datetime], d.Decision]
+
+
+class CaseNotYetKnown(Exception):
+    """A document outcome arrived before its case: retried until the case exists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """The message being applied (None for the timer) and the journey it belongs to."""
+
+    message_id: str | None
+    causality: Causality
+    command_type: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workflow:
+    """The use cases, with the ports they write through (built once by the composition root)."""
+
+    mongo: MongoClient
+    cases: CaseStore
+    outbox: Outbox
+    inbox: Inbox
+    clock: Callable[[], datetime]
+    on_commit: Callable[[], None]
+    """Called after a commit that wrote outbox entries (wakes the relay)."""
+
+    async def handle(self, message: InboundMessage) -> None:
+        """Apply one message from the commands or document-events topic.
+
+        Raises PoisonMessage for what can never be read; other errors are transient (retried).
+        """
+        event, data = _parse(message)
+        cause = Cause(event.id, Causality.caused_by(event), event.type)
+        with bound_correlation(event.correlationid, case_number=data.case_number):
+            await self._apply(data.case_number, _decider_for(data, event), cause)
+
+    async def close_due_cases(self, *, limit: int = 100) -> int:
+        """Close ex officio every case whose 20-day information deadline has passed.
+
+        Safe with several workflow instances: the domain refuses a case that is no longer due,
+        and concurrent closures of one case conflict in MongoDB, so one wins.
+        """
+        now = self.clock()
+        due = await self.cases.due_for_closure(now=now, limit=limit)
+        for case_number in due:
+            closure = d.CloseExOfficio(case_number=d.CaseNumber(case_number), actor=d.Actor.system())
+            cause = Cause(None, Causality.start(f"closure:{case_number}"))
+            await self._apply(case_number, _existing(_deciding(closure)), cause)
+        return len(due)
+
+    async def _apply(self, case_number: str, decider: Decider, cause: Cause) -> None:
+        at = self.clock()
+
+        async def work(session: Session) -> int:
+            if cause.message_id and await self.inbox.seen(cause.message_id, session=session):
+                return 0
+            case = await self.cases.get(case_number, session=session)
+            outbound = await self._decide_and_store(case, decider, cause, at=at, session=session)
+            await self.outbox.add(outbound, session=session)
+            if cause.message_id:
+                await self.inbox.record(cause.message_id, at=at, session=session)
+            return len(outbound)
+
+        if await in_transaction(self.mongo, work):
+            self.on_commit()
+
+    async def _decide_and_store(
+        self, case: d.Case | None, decider: Decider, cause: Cause, *, at: datetime, session: Session
+    ) -> list[OutboundMessage]:
+        try:
+            decision = decider(case, at)
+        except d.CommandRefused as refusal:
+            log.info("command.refused", reason_code=refusal.reason_code, reason=refusal.message)
+            return self._rejection(case, refusal, cause, at=at)
+        if case is None:
+            await self.cases.add(decision.case, session=session)
+        else:
+            await self.cases.replace(decision.case, expected_version=case.version, session=session)
+        return [
+            _outbound(public_event(decision.case, event), cause=cause, index=i, at=at)
+            for i, event in enumerate(decision.events)
+        ]
+
+    def _rejection(
+        self, case: d.Case | None, refusal: d.CommandRefused, cause: Cause, *, at: datetime
+    ) -> list[OutboundMessage]:
+        if case is None or cause.message_id is None or cause.command_type is None:
+            return []  # nothing to report on: no case, or the timer's own no-op
+        if not cause.command_type.startswith("es.casia.case.command."):
+            return []  # document outcomes refused (e.g. duplicates) are not the user's business
+        fields = base(case, d.DomainEvent(case_number=case.number, at=at, actor=d.Actor.system()))
+        rejected = case_events.CommandRejected(
+            **fields,
+            command_type=cause.command_type,
+            command_id=cause.message_id,
+            reason_code=str(refusal.reason_code),
+            reason=refusal.message,
+        )
+        return [_outbound(rejected, cause=cause, index=0, at=at)]
+
+
+def _parse(message: InboundMessage) -> tuple[RawEvent, Message]:
+    try:
+        event = RawEvent.model_validate_json(message.value)
+        return event, parse_data(event)
+    except ValueError as error:
+        raise PoisonMessage(str(error)) from error
+
+
+def _decider_for(data: Message, event: RawEvent) -> Decider:
+    match data:
+        case commands.OpenCase():
+            opening = opening_command(data)
+            return lambda case, at: _open(case, opening, opened_at=event.time)
+        case commands.PersonCommand():
+            return _existing(_deciding(case_command(data)))
+        case documents.DocumentStored():
+            stored = data
+            return _known(
+                lambda case, at: d.record_document_stored(
+                    case, document_id=d.DocumentId(stored.document_id), sha256=stored.sha256, at=at
+                )
+            )
+        case documents.DocumentRejected():
+            rejected = data
+            return _known(
+                lambda case, at: d.record_document_rejected(
+                    case, document_id=d.DocumentId(rejected.document_id), reason=rejected.reason, at=at
+                )
+            )
+    raise PoisonMessage(f"the workflow does not handle {event.type}")
+
+
+def _open(case: d.Case | None, command: d.OpenCase, *, opened_at: datetime) -> d.Decision:
+    """Alta at the time intake accepted it; an existing number was opened by an earlier command."""
+    if case is not None:
+        raise d.CommandRefused(d.ReasonCode.ILLEGAL_TRANSITION, f"El caso {case.number} ya existe.")
+    return d.open_case(command, at=opened_at)
+
+
+def _deciding(command: d.CaseCommand) -> Callable[[d.Case, datetime], d.Decision]:
+    return lambda case, at: d.decide(case, command, at=at)
+
+
+def _existing(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
+    def decider(case: d.Case | None, at: datetime) -> d.Decision:
+        if case is None:
+            raise d.CommandRefused(d.ReasonCode.ILLEGAL_TRANSITION, "El caso no existe.")
+        return decide(case, at)
+
+    return decider
+
+
+def _known(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
+    def decider(case: d.Case | None, at: datetime) -> d.Decision:
+        if case is None:
+            raise CaseNotYetKnown("the case of this document is not stored yet")
+        return decide(case, at)
+
+    return decider
+
+
+def _outbound(data: Message, *, cause: Cause, index: int, at: datetime) -> OutboundMessage:
+    # Derived from the cause, so a retried transaction writes the same ids.
+    seed = f"{cause.message_id or cause.causality.correlation_id}:{data.message_type}:{index}"
+    event = build_event(
+        data,
+        event_id=str(uuid.uuid5(EVENT_NAMESPACE, seed)),
+        source=SOURCE,
+        time=at,
+        causality=cause.causality,
+    )
+    return OutboundMessage.from_envelope(event, topic=data.topic, key=data.case_number)

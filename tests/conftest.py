@@ -1,0 +1,78 @@
+"""End-to-end fixtures: the running system, reached as a client would (HTTP, SMTP viewer, Kafka)."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
+from casia_intake.settings import IntakeSettings
+
+
+@dataclass(frozen=True)
+class Autorizado:
+    """A user of the test's own, with one authorization of its own, and their token."""
+
+    nif: str
+    name: str
+    authorization: AuthorizationClaim
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def cases_path(self) -> str:
+        return f"/v1/authorizations/{self.authorization.number}/cases"
+
+
+@pytest.fixture(scope="session")
+def gateway_url() -> str:
+    return os.environ.get("CASIA_GATEWAY_URL", "http://127.0.0.1:8000")
+
+
+@pytest.fixture(scope="session")
+def mail_api_url() -> str:
+    return os.environ.get("CASIA_MAIL_API_URL", "http://127.0.0.1:8025/api/v1")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    return IntakeSettings().kafka_bootstrap
+
+
+@pytest.fixture
+async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0) as http:
+        yield http
+
+
+def new_autorizado(*, roles: tuple[Role, ...] = (Role.AUTORIZADO,)) -> Autorizado:
+    authorization = AuthorizationClaim(
+        number=str(random.randint(1_000_000, 9_999_999)),
+        holder_nif="B12345674",
+        business_name="Gestoría Pruebas & Cía SL",
+    )
+    nif = f"{random.randint(10_000_000, 99_999_999)}"
+    nif += "TRWAGMYFPDXBNJZSQVHLCKE"[int(nif) % 23]
+    claims = Claims(sub=nif, name="Ana Pérez Núñez", roles=roles, authorizations=(authorization,))
+    token = mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=600)
+    return Autorizado(nif=nif, name=claims.name, authorization=authorization, token=token)
+
+
+@pytest.fixture
+def autorizado() -> Autorizado:
+    return new_autorizado()
+
+
+@pytest.fixture
+def email() -> str:
+    return f"autorizado-{uuid.uuid4().hex[:10]}@gestoria-pruebas.es"
