@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs in the workspace
+from jsonschema import Draft202012Validator
 
 from casia_contracts import CASE_EVENT_MODELS, CASE_EVENTS, TOPIC_PARTITIONS
 from casia_contracts.asyncapi import build_asyncapi, message_id

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs in the workspace
+from jsonschema import Draft202012Validator
 
 from casia_contracts import EVENT_TYPES, DeadLetter, RawEvent, parse_data
 from casia_contracts.envelope import envelope_model

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs in the workspace
+from jsonschema import Draft202012Validator
 
 from casia_contracts.asyncapi import ASYNCAPI_FILE
 from casia_contracts.schemas import (

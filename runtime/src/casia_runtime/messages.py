@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+from casia_contracts.envelope import CLOUDEVENTS_CONTENT_TYPE
 
 
 @dataclass(frozen=True, slots=True)

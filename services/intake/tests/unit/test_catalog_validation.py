@@ -29,15 +29,7 @@ def catalog() -> Catalog:
 
 
 def validate(catalog: Catalog, classification: Classification, data: dict[str, str]) -> dict[str, str]:
-    c = classification
-    return validate_case_classification_and_data(
-        catalog,
-        case_type=c.case_type,
-        subject=c.subject,
-        category=c.category,
-        subcategory=c.subcategory,
-        additional_data=data,
-    )
+    return validate_case_classification_and_data(catalog, classification, additional_data=data)
 
 
 def problems_of(catalog: Catalog, classification: Classification, data: dict[str, str]) -> list[Problem]:

@@ -94,14 +94,8 @@ def load_catalog() -> Catalog:
     return parse_catalog(json.loads(text))
 
 
-def validate_case_classification_and_data(  # noqa: PLR0913 - the gateway's agreed signature
-    catalog: Catalog,
-    *,
-    case_type: str,
-    subject: str,
-    category: str,
-    subcategory: str | None,
-    additional_data: Mapping[str, str],
+def validate_case_classification_and_data(
+    catalog: Catalog, chosen: ClassificationLike, *, additional_data: Mapping[str, str]
 ) -> dict[str, str]:
     """The normalized additional data for this classification, in the node's field order.
 
@@ -111,7 +105,9 @@ def validate_case_classification_and_data(  # noqa: PLR0913 - the gateway's agre
     digits. When the classification is wrong, the data are still checked against their formats, so
     the person sees every problem at once.
     """
-    classification = Classification(case_type, subject, category, subcategory)
+    classification = Classification(
+        str(chosen.case_type), chosen.subject, chosen.category, chosen.subcategory
+    )
     problems: list[Problem] = []
     node: CatalogNode | None = None
     try:

@@ -55,7 +55,13 @@ async def open_case(
 ) -> JSONResponse:
     intake = _intake(request)
     idempotency_key, channel = headers.idempotency_key, headers.x_casia_channel
-    additional_data = _validated_data(intake, body)
+    classification = Classification(
+        case_type=body.case_type,
+        subject=body.subject,
+        category=body.category,
+        subcategory=body.subcategory,
+    )
+    additional_data = _validated_data(intake, classification, body.additional_data)
     at = intake.clock()
 
     def draft(case_number: str) -> OpenCase:
@@ -68,12 +74,7 @@ async def open_case(
             ),
             opened_by=PersonRef(nif=caller.nif, name=caller.name),
             channel=channel,
-            classification=Classification(
-                case_type=body.case_type,
-                subject=body.subject,
-                category=body.category,
-                subcategory=body.subcategory,
-            ),
+            classification=classification,
             affects_current_period=body.affects_current_period,
             title=body.title,
             description=body.description,
@@ -133,15 +134,12 @@ async def _case_of(intake: Intake, case_number: str, authorization_number: str) 
     return document
 
 
-def _validated_data(intake: Intake, body: OpenCaseRequest) -> dict[str, str]:
+def _validated_data(
+    intake: Intake, classification: Classification, additional_data: dict[str, str]
+) -> dict[str, str]:
     try:
         return validate_case_classification_and_data(
-            intake.catalog,
-            case_type=body.case_type,
-            subject=body.subject,
-            category=body.category,
-            subcategory=body.subcategory,
-            additional_data=body.additional_data,
+            intake.catalog, classification, additional_data=additional_data
         )
     except CatalogViolation as violation:
         errors = [{"field": field, "message": message} for field, message in violation.problems]

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-CaseType = Literal["consulta", "error_incidencia", "tramite"]
+from casia_contracts.values import CaseType
 
 
 class OpenCaseRequest(BaseModel):

@@ -1,0 +1,50 @@
+"""Commands as intake sends them: CloudEvents on the commands topic."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from casia_contracts import commands as c
+from casia_contracts import values as v
+from casia_contracts.base import Message
+from casia_contracts.envelope import Causality, build_event
+from casia_runtime.messages import InboundMessage, OutboundMessage
+
+AUTORIZADO = v.PersonRef(nif="12345678Z", name="Ana Pérez")
+CLERK = v.PersonRef(nif="00000000T", name="Luis Tramitador")
+
+
+def as_received(data: Message, *, at: datetime, event_id: str | None = None) -> InboundMessage:
+    envelope = build_event(
+        data,
+        event_id=event_id or str(uuid.uuid4()),
+        source="/casia/intake",
+        time=at,
+        causality=Causality.start("test"),
+    )
+    sent = OutboundMessage.from_envelope(envelope, topic=data.topic, key=data.case_number)
+    return InboundMessage(topic=sent.topic, partition=0, offset=0, key=sent.key, value=sent.value)
+
+
+def open_consulta(case_number: str) -> c.OpenCase:
+    return c.OpenCase(
+        case_number=case_number,
+        authorization=v.AuthorizationRef(
+            number="1234567", holder_nif="B12345674", business_name="Gestoría Pérez SL"
+        ),
+        opened_by=AUTORIZADO,
+        channel=v.Channel.API,
+        classification=v.Classification(
+            case_type=v.CaseType.CONSULTA, subject="cotizacion", category="recargos"
+        ),
+        affects_current_period=True,
+        title="Recargo indebido",
+        description="Se aplicó un recargo.",
+        additional_data={"period": "2026-01"},
+        documents=[],
+    )
+
+
+def new_case_number() -> str:
+    return f"CAS-2026-{uuid.uuid4().int % 10_000_000:07d}"
