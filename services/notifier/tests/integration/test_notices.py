@@ -36,10 +36,16 @@ async def notifier() -> AsyncIterator[tuple[Notifier, Any]]:
     db = mongo[name]
     await store.create_indexes(db)
     notifier = Notifier(
-        mongo=mongo, contacts=store.ContactsReader(db), deliveries=store.DeliveryLog(db),
-        outbox=store.outbox(db), inbox=store.inbox(db), mailer=SmtpMailer(settings),
-        renderer=NoticeRenderer(timezone=settings.timezone), clock=lambda: datetime.now(UTC),
-        on_commit=lambda: None, max_attempts=3,
+        mongo=mongo,
+        contacts=store.ContactsReader(db),
+        deliveries=store.DeliveryLog(db),
+        outbox=store.outbox(db),
+        inbox=store.inbox(db),
+        mailer=SmtpMailer(settings),
+        renderer=NoticeRenderer(timezone=settings.timezone),
+        clock=lambda: datetime.now(UTC),
+        on_commit=lambda: None,
+        max_attempts=3,
     )
     yield notifier, db
     await mongo.drop_database(name)
@@ -49,13 +55,24 @@ async def notifier() -> AsyncIterator[tuple[Notifier, Any]]:
 def annulled_event(authorization: str) -> InboundMessage:
     number = f"CAS-2026-{uuid.uuid4().int % 10_000_000:07d}"
     data = e.CaseAnnulled(
-        case_number=number, authorization_number=authorization, case_type=v.CaseType.CONSULTA,
-        status=v.Status.CLOSED, substatus=v.Substatus.ANNULLED, occurred_at=datetime.now(UTC),
-        actor=v.Actor(kind=v.ActorKind.AUTORIZADO, nif="12345678Z", name="Ana"), version=2,
-        reason="Duplicado & <urgente>", automatic=True,
+        case_number=number,
+        authorization_number=authorization,
+        case_type=v.CaseType.CONSULTA,
+        status=v.Status.CLOSED,
+        substatus=v.Substatus.ANNULLED,
+        occurred_at=datetime.now(UTC),
+        actor=v.Actor(kind=v.ActorKind.AUTORIZADO, nif="12345678Z", name="Ana"),
+        version=2,
+        reason="Duplicado & <urgente>",
+        automatic=True,
     )
-    envelope = build_event(data, event_id=str(uuid.uuid4()), source="/casia/workflow",
-                           time=datetime.now(UTC), causality=Causality.start("t"))
+    envelope = build_event(
+        data,
+        event_id=str(uuid.uuid4()),
+        source="/casia/workflow",
+        time=datetime.now(UTC),
+        causality=Causality.start("t"),
+    )
     out = OutboundMessage.from_envelope(envelope, topic=data.topic, key=number)
     return InboundMessage(topic=out.topic, partition=0, offset=0, key=number, value=out.value)
 
