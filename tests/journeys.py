@@ -19,13 +19,9 @@ CONSULTA = {
 
 
 async def open_case(
-    client: httpx.AsyncClient,
-    path: str,
-    headers: dict[str, str],
-    body: dict[str, Any] | None = None,
-    **extra_headers: str,
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], body: dict[str, Any] | None = None
 ) -> httpx.Response:
-    return await client.post(path, json=body or CONSULTA, headers={**headers, **extra_headers})
+    return await client.post(path, json=body or CONSULTA, headers=headers)
 
 
 async def stored_case(

@@ -109,13 +109,11 @@ async def test_a_malformed_body_is_422_and_allocates_no_case(
 async def test_the_same_idempotency_key_opens_one_case(
     client: httpx.AsyncClient, autorizado: Autorizado
 ) -> None:
-    key = {"Idempotency-Key": f"alta-{time.time_ns()}"}
+    headers = {**autorizado.headers, "Idempotency-Key": f"alta-{time.time_ns()}"}
 
-    first = await open_case(client, autorizado.cases_path, autorizado.headers, **key)
-    again = await open_case(client, autorizado.cases_path, autorizado.headers, **key)
-    different = await open_case(
-        client, autorizado.cases_path, autorizado.headers, {**CONSULTA, "title": "Otro asunto"}, **key
-    )
+    first = await open_case(client, autorizado.cases_path, headers)
+    again = await open_case(client, autorizado.cases_path, headers)
+    different = await open_case(client, autorizado.cases_path, headers, {**CONSULTA, "title": "Otro"})
 
     assert first.status_code in (201, 202) and again.status_code in (201, 202)
     assert first.json()["case_number"] == again.json()["case_number"]

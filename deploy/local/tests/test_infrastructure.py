@@ -16,8 +16,8 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-untyped]
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped]
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import MongoClient
 
 from casia_contracts.topics import TOPIC_PARTITIONS
@@ -66,7 +66,8 @@ async def test_kafka_round_trips_a_message_with_an_idempotent_producer(settings:
 
 def test_mongo_is_a_writable_primary_and_commits_a_transaction(settings: Settings) -> None:
     collection_name = f"local_test_{uuid.uuid4().hex[:12]}"
-    with MongoClient(settings.mongo.uri, serverSelectionTimeoutMS=5000) as client:
+    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongo.uri, serverSelectionTimeoutMS=5000)
+    with client:
         assert client.admin.command("hello")["isWritablePrimary"] is True
         database = client[settings.mongo.database]
         collection = database.create_collection(collection_name)

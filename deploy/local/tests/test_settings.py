@@ -31,6 +31,13 @@ def test_the_defaults_are_the_documented_local_ports_and_folders() -> None:
     }
     assert settings.gateway_url == "http://127.0.0.1:8000/docs"
     assert all([settings.kafka.managed, settings.mongo.managed, settings.s3.managed, settings.smtp.managed])
+    assert "CASIA_AUTH_DEV_SECRET" not in settings.client_env()  # the gateway's own default applies
+
+
+def test_a_dev_token_secret_that_is_set_is_passed_to_the_services() -> None:
+    settings = Settings.from_env({"CASIA_AUTH_DEV_SECRET": "s" * 40})
+
+    assert settings.client_env()["CASIA_AUTH_DEV_SECRET"] == "s" * 40
 
 
 def test_data_logs_and_pid_files_live_under_one_home(tmp_path: Path) -> None:

@@ -45,8 +45,6 @@ class KafkaPublisher:
         ]
         await asyncio.gather(*pending)
 
-    async def publish(self, message: OutboundMessage) -> None:
-        await self.publish_all([message])
 
 
 async def kafka_ready(broker: KafkaBroker) -> bool:

@@ -100,7 +100,7 @@ class Settings:
     mongo: MongoSettings
     s3: S3Settings
     smtp: SmtpSettings
-    auth_dev_secret: str
+    auth_dev_secret: str | None
     service_ports: Mapping[str, int]
     scripts_dir: Path
     ready_timeout: float
@@ -138,7 +138,7 @@ class Settings:
             mongo=_mongo(values),
             s3=_s3(values),
             smtp=_smtp(values),
-            auth_dev_secret=values.get("CASIA_AUTH_DEV_SECRET", "casia-local-dev-secret"),
+            auth_dev_secret=values.get("CASIA_AUTH_DEV_SECRET"),
             service_ports={
                 name: _port(values, f"CASIA_{name.upper()}_PORT", port)
                 for name, port in DEFAULT_SERVICE_PORTS.items()
@@ -148,8 +148,12 @@ class Settings:
         )
 
     def client_env(self) -> dict[str, str]:
-        """The CASIA_* variables a service needs to reach this stack (its port excepted)."""
-        return {
+        """The CASIA_* variables a service needs to reach this stack (its port excepted).
+
+        The dev-token secret is passed only when set: otherwise the gateway and the tests that mint
+        tokens share the gateway's own default.
+        """
+        env = {
             "CASIA_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
             "CASIA_MONGO_URI": self.mongo.uri,
             "CASIA_MONGO_DB": self.mongo.database,
@@ -158,8 +162,10 @@ class Settings:
             "CASIA_S3_SECRET_KEY": self.s3.secret_key,
             "CASIA_SMTP_HOST": self.smtp.host,
             "CASIA_SMTP_PORT": str(self.smtp.port),
-            "CASIA_AUTH_DEV_SECRET": self.auth_dev_secret,
         }
+        if self.auth_dev_secret is not None:
+            env["CASIA_AUTH_DEV_SECRET"] = self.auth_dev_secret
+        return env
 
 
 def find_repo() -> Path:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from casia_contracts.base import Message
 from casia_contracts.envelope import Causality, build_event
-from casia_runtime.kafka import KafkaPublisher
 from casia_runtime.messages import OutboundMessage
+from casia_runtime.outbox import Publisher
 
 SOURCE = "/casia/intake"
 # Command ids derive from what makes a command unique, so a retried request re-sends the same id.
@@ -21,7 +21,7 @@ class BrokerUnavailable(Exception):
 
 
 class CommandSender:
-    def __init__(self, publisher: KafkaPublisher, *, timeout_seconds: float) -> None:
+    def __init__(self, publisher: Publisher, *, timeout_seconds: float) -> None:
         self._publisher = publisher
         self._timeout = timeout_seconds
 
@@ -32,7 +32,7 @@ class CommandSender:
         )
         message = OutboundMessage.from_envelope(envelope, topic=command.topic, key=command.case_number)
         try:
-            await asyncio.wait_for(self._publisher.publish(message), timeout=self._timeout)
+            await asyncio.wait_for(self._publisher.publish_all([message]), timeout=self._timeout)
         except Exception as error:  # any failure to get an ack means "not accepted"
             raise BrokerUnavailable(str(error) or type(error).__name__) from error
 
