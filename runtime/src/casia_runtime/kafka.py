@@ -22,7 +22,7 @@ def make_broker(settings: RuntimeSettings) -> KafkaBroker:
         request_timeout_ms=15_000,
         graceful_timeout=10.0,
         # A plain stdlib logger: its records reach the root handler, so they come out as JSON.
-        logger=logging.getLogger("faststream.broker"),
+        logger=logging.getLogger("casia.broker"),
     )
 
 
@@ -44,7 +44,6 @@ class KafkaPublisher:
             for message in messages
         ]
         await asyncio.gather(*pending)
-
 
 
 async def kafka_ready(broker: KafkaBroker) -> bool:

@@ -49,6 +49,11 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # FastStream installs its own coloured handler on "faststream" and stops propagation there;
+    # hand its records to the root handler so every line of the process is the same JSON.
+    framework = logging.getLogger("faststream")
+    framework.handlers.clear()
+    framework.propagate = True
     structlog.contextvars.bind_contextvars(service=service)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import urllib3
 from minio import Minio
 
 from casia_runtime.settings import RuntimeSettings
@@ -15,6 +16,11 @@ def make_s3_client(settings: RuntimeSettings) -> Minio:
         access_key=settings.s3_access_key,
         secret_key=settings.s3_secret_key.get_secret_value(),
         secure=settings.s3_secure,
+        # Few, quick retries: a store that is down should show as "not ready", not hang a request.
+        http_client=urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=2.0, read=60.0),
+            retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+        ),
     )
 
 

@@ -73,7 +73,7 @@ def build_worker(
         on_startup=list(on_startup),
         after_startup=[start_loops],
         on_shutdown=[stop_loops, *on_shutdown],
-        logger=logging.getLogger("faststream.app"),
+        logger=logging.getLogger("casia.app"),
     )
 
 

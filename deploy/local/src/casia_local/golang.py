@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from casia_local.piece import require_tool, run_install
+from casia_local.piece import require_tool, run_install, say_cached
 from casia_local.settings import Settings
 
 
@@ -38,3 +38,34 @@ def built_version(binary: Path) -> str | None:
         if fields[:1] == ["mod"] and len(fields) >= 3:
             return fields[2]
     return None
+
+
+class GoBuiltPiece:
+    """Install behaviour shared by the pieces built from a pinned Go module into the cache.
+
+    A subclass names ``module``, ``version``, ``executable`` and its ``fallback`` text, and has
+    ``settings`` and ``name`` (the pieces are dataclasses).
+    """
+
+    settings: Settings
+    name: str
+    module: str
+    version: str
+    executable: str
+
+    @property
+    def fallback(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def binary(self) -> Path:
+        return self.settings.cache_bin / self.executable
+
+    def is_installed(self) -> bool:
+        return is_built(self.binary, self.version)
+
+    def install(self) -> None:
+        if self.is_installed():
+            say_cached(self.name, self.binary)
+            return
+        go_install(self.settings, f"{self.module}@{self.version}", piece=self.name, fallback=self.fallback)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from minio import Minio as S3Client
 from minio.error import S3Error
 
-from casia_local.golang import go_install, is_built
-from casia_local.piece import http_status, say_cached
+from casia_local.golang import GoBuiltPiece
+from casia_local.piece import http_status
 from casia_local.process import Launch
 from casia_local.report import StackError, say
 from casia_local.settings import Endpoint, Settings
@@ -25,8 +24,11 @@ FALLBACK = (
 
 
 @dataclass(frozen=True)
-class MinioServer:
+class MinioServer(GoBuiltPiece):
     settings: Settings
+    module = MODULE
+    version = VERSION
+    executable = "minio"
     name: str = "minio"
 
     @property
@@ -41,21 +43,8 @@ class MinioServer:
     def endpoint(self) -> Endpoint:
         return self.settings.s3.endpoint
 
-    @property
-    def binary(self) -> Path:
-        return self.settings.cache_bin / "minio"
-
     def ports(self) -> tuple[int, ...]:
         return self.endpoint.port, self.settings.s3.console_port
-
-    def is_installed(self) -> bool:
-        return is_built(self.binary, VERSION)
-
-    def install(self) -> None:
-        if self.is_installed():
-            say_cached(self.name, self.binary)
-            return
-        go_install(self.settings, f"{MODULE}@{VERSION}", piece=self.name, fallback=FALLBACK)
 
     def launch(self) -> Launch:
         data = self.settings.data_dir / "minio"

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from casia_local.golang import go_install, is_built
-from casia_local.piece import http_status, say_cached, tcp_open
+from casia_local.golang import GoBuiltPiece
+from casia_local.piece import http_status, tcp_open
 from casia_local.process import Launch
 from casia_local.settings import Endpoint, Settings
 
@@ -24,8 +23,11 @@ FALLBACK = (
 
 
 @dataclass(frozen=True)
-class Mailpit:
+class Mailpit(GoBuiltPiece):
     settings: Settings
+    module = MODULE
+    version = VERSION
+    executable = "mailpit"
     name: str = "smtp"
 
     @property
@@ -40,21 +42,8 @@ class Mailpit:
     def endpoint(self) -> Endpoint:
         return self.settings.smtp.endpoint
 
-    @property
-    def binary(self) -> Path:
-        return self.settings.cache_bin / "mailpit"
-
     def ports(self) -> tuple[int, ...]:
         return self.endpoint.port, self.settings.smtp.ui_port
-
-    def is_installed(self) -> bool:
-        return is_built(self.binary, VERSION)
-
-    def install(self) -> None:
-        if self.is_installed():
-            say_cached(self.name, self.binary)
-            return
-        go_install(self.settings, f"{MODULE}@{VERSION}", piece=self.name, fallback=FALLBACK)
 
     def launch(self) -> Launch:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 
 from fastapi import FastAPI
@@ -16,16 +15,11 @@ from casia_intake.auth import TokenVerifier
 from casia_intake.domain.catalog import Catalog, load_catalog
 from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
+from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.health import Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import make_mongo_client, mongo_ready
 from casia_runtime.s3 import make_s3_client, s3_ready
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +58,7 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
             opening=CaseOpening(numbers=CaseNumbers(db), keys=IdempotencyKeys(db), sender=sender),
             cases=CaseReads(db),
             contacts=Contacts(db),
-            clock=utc_now,
+            clock=utc_now_ms,
         )
         try:
             yield

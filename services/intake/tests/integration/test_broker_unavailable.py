@@ -23,14 +23,21 @@ from casia_intake.auth import AuthorizationClaim, Claims, Role, TokenVerifier, m
 from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
-from casia_intake.wiring import Intake, utc_now
+from casia_intake.wiring import Intake
+from casia_runtime.clock import utc_now_ms
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import make_mongo_client
 
 pytestmark = pytest.mark.integration
 
-BODY = {"case_type": "consulta", "subject": "gestion_autorizaciones", "category": "datos_contacto",
-        "affects_current_period": False, "title": "Duda", "description": "Una consulta."}
+BODY = {
+    "case_type": "consulta",
+    "subject": "gestion_autorizaciones",
+    "category": "datos_contacto",
+    "affects_current_period": False,
+    "title": "Duda",
+    "description": "Una consulta.",
+}
 
 
 @dataclass
@@ -65,18 +72,35 @@ async def gateway() -> AsyncIterator[Gateway]:
     app = create_app(settings)  # no lifespan over ASGITransport: the state is set here instead
     app.state.verifier = TokenVerifier(settings)
     app.state.intake = Intake(
-        settings=settings, catalog=load_catalog(),
-        opening=CaseOpening(numbers=CaseNumbers(db), keys=IdempotencyKeys(db),
-                            sender=CommandSender(publisher, timeout_seconds=1.0)),
-        cases=CaseReads(db), contacts=Contacts(db), clock=utc_now,
+        settings=settings,
+        catalog=load_catalog(),
+        opening=CaseOpening(
+            numbers=CaseNumbers(db),
+            keys=IdempotencyKeys(db),
+            sender=CommandSender(publisher, timeout_seconds=1.0),
+        ),
+        cases=CaseReads(db),
+        contacts=Contacts(db),
+        clock=utc_now_ms,
     )
-    claims = Claims(sub="12345678Z", name="Ana", roles=(Role.AUTORIZADO,), authorizations=(
-        AuthorizationClaim(number="1234567", holder_nif="B12345674", business_name="Gestoría"),))
+    claims = Claims(
+        sub="12345678Z",
+        name="Ana",
+        roles=(Role.AUTORIZADO,),
+        authorizations=(
+            AuthorizationClaim(number="1234567", holder_nif="B12345674", business_name="Gestoría"),
+        ),
+    )
     token = mint_dev_token(settings, claims, now=int(time.time()), ttl_seconds=300)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield Gateway(client, publisher, db, "/v1/authorizations/1234567/cases",
-                      {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex})
+        yield Gateway(
+            client,
+            publisher,
+            db,
+            "/v1/authorizations/1234567/cases",
+            {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+        )
     await mongo.drop_database(name)
     await mongo.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 
 from faststream.asgi import AsgiFastStream
@@ -13,49 +12,35 @@ from casia_notifier.adapters.templates import NoticeRenderer
 from casia_notifier.entrypoints.consumer import subscribe
 from casia_notifier.service.delivery import Notifier
 from casia_notifier.settings import NotifierSettings
-from casia_runtime.consumer import GuardedConsumer
-from casia_runtime.health import Readiness
-from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
-from casia_runtime.mongo import make_mongo_client, mongo_ready
-from casia_runtime.outbox import relay_for
-from casia_runtime.worker import build_worker, instance_id
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from casia_runtime.clock import utc_now_ms
+from casia_runtime.connections import Connections
+from casia_runtime.worker import build_worker
 
 
 def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
-    broker = make_broker(settings)
-    mongo = make_mongo_client(settings)
-    db = mongo[settings.mongo_db]
-    publisher = KafkaPublisher(broker)
-    relay = relay_for(
-        db[store.OUTBOX], db[store.LEASES], publisher=publisher, owner=instance_id(), settings=settings
-    )
+    connections = Connections.open(settings)
+    db = connections.db
+    relay = connections.relay(store.OUTBOX)
     notifier = Notifier(
-        mongo=mongo,
+        mongo=connections.mongo,
         contacts=store.ContactsReader(db),
         deliveries=store.DeliveryLog(db),
         outbox=store.outbox(db),
         inbox=store.inbox(db),
         mailer=SmtpMailer(settings),
         renderer=NoticeRenderer(timezone=settings.timezone),
-        clock=utc_now,
+        clock=utc_now_ms,
         on_commit=relay.wake,
         max_attempts=settings.max_send_attempts,
     )
-    guard = GuardedConsumer(
-        service=settings.service_name,
-        dead_letters=publisher,
-        max_attempts=settings.dead_letter_after_attempts + settings.max_send_attempts,
-    )
-    subscribe(broker, notifier=notifier, guard=guard)
-    readiness = Readiness({"kafka": partial(kafka_ready, broker), "mongodb": partial(mongo_ready, mongo)})
+    # A notice gets max_send_attempts deliveries before it is recorded as failed; the dead-letter
+    # limit must leave room for them.
+    guard = connections.guard(max_attempts=settings.dead_letter_after_attempts + settings.max_send_attempts)
+    subscribe(connections.broker, notifier=notifier, guard=guard)
     return build_worker(
-        broker,
-        readiness=readiness,
+        connections.broker,
+        readiness=connections.readiness(),
         on_startup=[partial(store.create_indexes, db)],
         background=[relay.run],
-        on_shutdown=[mongo.close],
+        on_shutdown=[connections.mongo.close],
     )

@@ -12,8 +12,8 @@ from casia_contracts import commands as c
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
 
-from .conftest import Harness
-from .messages import AUTORIZADO, CLERK, as_received, new_case_number, open_consulta
+from ..conftest import Harness
+from ..messages import AUTORIZADO, CLERK, as_received, new_case_number, open_consulta
 
 pytestmark = pytest.mark.integration
 

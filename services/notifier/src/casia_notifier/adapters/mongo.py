@@ -16,7 +16,6 @@ from casia_runtime.outbox import Outbox, create_outbox_indexes
 OUTBOX = "notifier_outbox"
 INBOX = "notifier_inbox"
 DELIVERIES = "notifications"
-LEASES = "relay_leases"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from casia_workflow.domain import Case
 
 OUTBOX = "workflow_outbox"
 INBOX = "workflow_inbox"
-LEASES = "relay_leases"
 
 
 class ConcurrentChange(Exception):
