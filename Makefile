@@ -46,8 +46,13 @@ check: sync
 	$(RUN) mypy runtime/src contracts/src services/*/src deploy/local/src
 	$(MAKE) test
 
+BENCH_RECORD := .local/bench-run.json
+
+# Benchmarks against the real stack (started if needed, and only that stopped afterwards); JSON out.
 bench: sync
-	$(RUN) python -m casia_local.bench
+	$(RUN) casia-local up --record $(BENCH_RECORD) || { $(RUN) casia-local down --from $(BENCH_RECORD); exit 1; }
+	status=0; { $(RUN) python -m casia_local.bench && $(RUN) python bench/open_cases.py; } || status=$$?; \
+	  $(RUN) casia-local down --from $(BENCH_RECORD); exit $$status
 
 clean: uv
 	$(RUN) casia-local clean

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -14,6 +15,8 @@ from casia_intake.wiring import lifespan_for
 from casia_runtime.logging import bound_correlation
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's id is kept only if it is short and plain: it ends up in logs and in every event.
+_ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def create_app(settings: IntakeSettings) -> FastAPI:
@@ -28,7 +31,8 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     @app.middleware("http")
     async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         """Every request gets an id (the caller's X-Request-ID or a new one) that follows it."""
-        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = offered if _ACCEPTABLE_REQUEST_ID.fullmatch(offered) else str(uuid.uuid4())
         request.state.request_id = request_id
         with bound_correlation(request_id):
             response = await call_next(request)

@@ -1,0 +1,106 @@
+"""Benchmark: opening consultas through the running gateway, end to end.
+
+A 201 is answered only once the workflow has stored the case, so its latency covers the whole
+path: HTTP → intake (catalog, number allocation) → Kafka (acks=all) → workflow (transaction with
+outbox and inbox) → MongoDB → intake's read. Prints JSON. Loopback only; bounded in count.
+
+    uv run python bench/open_cases.py [--sequential 200] [--concurrent 1000] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import time
+from typing import Any
+
+import httpx
+
+from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
+from casia_intake.settings import IntakeSettings
+
+BODY = {
+    "case_type": "consulta",
+    "subject": "cotizacion",
+    "category": "recargos",
+    "affects_current_period": True,
+    "title": "Recargo aplicado",
+    "description": "Consulta sobre un recargo aplicado en la liquidación.",
+    "additional_data": {"period": "2026-01", "ccc": "28123456742"},
+}
+
+
+def machine() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                  if line.startswith("model name")), platform.processor())
+    memory_kib = next(int(line.split()[1]) for line in open("/proc/meminfo")
+                      if line.startswith("MemTotal"))
+    return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(memory_kib / 2**20, 1),
+            "python": platform.python_version()}
+
+
+def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[str, Any]:
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 2)
+
+    return {
+        "requests": len(ordered), "wall_seconds": round(wall, 3),
+        "throughput_per_second": round(len(ordered) / wall, 1),
+        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2),
+        "status_counts": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+    }
+
+
+async def open_many(client: httpx.AsyncClient, path: str, headers: dict[str, str], *, count: int,
+                    concurrency: int) -> dict[str, Any]:
+    latencies: list[float] = []
+    statuses: list[int] = []
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> None:
+        async with gate:
+            began = time.perf_counter()
+            response = await client.post(path, json=BODY, headers=headers)
+            latencies.append(time.perf_counter() - began)
+            statuses.append(response.status_code)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(count)))
+    return summary(latencies, statuses, time.perf_counter() - began)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gateway", default=os.environ.get("CASIA_GATEWAY_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--sequential", type=int, default=200)
+    parser.add_argument("--concurrent", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    authorization = AuthorizationClaim(number=str(random.randint(1_000_000, 9_999_999)),
+                                       holder_nif="B12345674", business_name="Bench SL")
+    claims = Claims(sub="12345678Z", name="Bench", roles=(Role.AUTORIZADO,),
+                    authorizations=(authorization,))
+    token = mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=3600)
+    headers = {"Authorization": f"Bearer {token}"}
+    path = f"/v1/authorizations/{authorization.number}/cases"
+    limits = httpx.Limits(max_connections=args.concurrency)
+    async with httpx.AsyncClient(base_url=args.gateway, timeout=60.0, limits=limits) as client:
+        await open_many(client, path, headers, count=20, concurrency=4)  # warm-up, not reported
+        sequential = await open_many(client, path, headers, count=args.sequential, concurrency=1)
+        concurrent = await open_many(client, path, headers, count=args.concurrent,
+                                     concurrency=args.concurrency)
+    print(json.dumps({"benchmark": "open_consulta_end_to_end", "machine": machine(),
+                      "sequential": sequential,
+                      f"concurrent_{args.concurrency}": concurrent}, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
