@@ -14,9 +14,10 @@ import asyncio
 import json
 import os
 import platform
-import random
+import secrets
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,12 +37,19 @@ BODY = {
 
 
 def machine() -> dict[str, Any]:
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                  if line.startswith("model name")), platform.processor())
-    memory_kib = next(int(line.split()[1]) for line in open("/proc/meminfo")
-                      if line.startswith("MemTotal"))
-    return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(memory_kib / 2**20, 1),
-            "python": platform.python_version()}
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        platform.processor(),
+    )
+    memory_kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": round(memory_kib / 2**20, 1),
+        "python": platform.python_version(),
+    }
 
 
 def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[str, Any]:
@@ -51,16 +59,21 @@ def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[st
         return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 2)
 
     return {
-        "requests": len(ordered), "wall_seconds": round(wall, 3),
+        "requests": len(ordered),
+        "wall_seconds": round(wall, 3),
         "throughput_per_second": round(len(ordered) / wall, 1),
-        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
         "status_counts": {str(s): statuses.count(s) for s in sorted(set(statuses))},
     }
 
 
-async def open_many(client: httpx.AsyncClient, path: str, headers: dict[str, str], *, count: int,
-                    concurrency: int) -> dict[str, Any]:
+async def open_many(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], *, count: int, concurrency: int
+) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: list[int] = []
     gate = asyncio.Semaphore(concurrency)
@@ -84,10 +97,10 @@ async def main() -> None:
     parser.add_argument("--concurrent", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
-    authorization = AuthorizationClaim(number=str(random.randint(1_000_000, 9_999_999)),
-                                       holder_nif="B12345674", business_name="Bench SL")
-    claims = Claims(sub="12345678Z", name="Bench", roles=(Role.AUTORIZADO,),
-                    authorizations=(authorization,))
+    authorization = AuthorizationClaim(
+        number=str(1_000_000 + secrets.randbelow(9_000_000)), holder_nif="B12345674", business_name="Bench SL"
+    )
+    claims = Claims(sub="12345678Z", name="Bench", roles=(Role.AUTORIZADO,), authorizations=(authorization,))
     token = mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=3600)
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/v1/authorizations/{authorization.number}/cases"
@@ -95,11 +108,20 @@ async def main() -> None:
     async with httpx.AsyncClient(base_url=args.gateway, timeout=60.0, limits=limits) as client:
         await open_many(client, path, headers, count=20, concurrency=4)  # warm-up, not reported
         sequential = await open_many(client, path, headers, count=args.sequential, concurrency=1)
-        concurrent = await open_many(client, path, headers, count=args.concurrent,
-                                     concurrency=args.concurrency)
-    print(json.dumps({"benchmark": "open_consulta_end_to_end", "machine": machine(),
-                      "sequential": sequential,
-                      f"concurrent_{args.concurrency}": concurrent}, indent=2))
+        concurrent = await open_many(
+            client, path, headers, count=args.concurrent, concurrency=args.concurrency
+        )
+    print(
+        json.dumps(
+            {
+                "benchmark": "open_consulta_end_to_end",
+                "machine": machine(),
+                "sequential": sequential,
+                f"concurrent_{args.concurrency}": concurrent,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
