@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
+from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+Record: TypeAlias = ConsumerRecord  # aiokafka ships no type information
+STRAGGLER_WAIT_MS = 500
+
+
+def _some(matches: list[Record]) -> bool:
+    return bool(matches)
+
 
 async def read_until(
-    bootstrap: str, topic: str, found: Callable[[ConsumerRecord[bytes, bytes]], bool], *, within: float = 20.0
-) -> list[ConsumerRecord[bytes, bytes]]:
-    """Every record of ``topic`` (from the beginning) that ``found`` accepts, once one is seen."""
+    bootstrap: str,
+    topic: str,
+    found: Callable[[Record], bool],
+    *,
+    within: float = 20.0,
+    enough: Callable[[list[Record]], bool] = _some,
+) -> list[Record]:
+    """The records of ``topic`` (read from the beginning) that ``found`` accepts.
+
+    Reading stops once ``enough`` of them are seen (by default: one) plus a short wait for
+    stragglers, so a duplicate published right after shows too; or when ``within`` runs out.
+    """
     consumer: AIOKafkaConsumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -21,17 +37,17 @@ async def read_until(
         enable_auto_commit=False,
     )
     await consumer.start()
-    matches: list[ConsumerRecord[bytes, bytes]] = []
+    matches: list[Record] = []
     deadline = time.monotonic() + within
     try:
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=500)
-            matches += [r for records in batches.values() for r in records if found(r)]
-            if matches:
-                await asyncio.sleep(0.3)  # collect stragglers (duplicates would show here)
-                batches = await consumer.getmany(timeout_ms=300)
-                matches += [r for records in batches.values() for r in records if found(r)]
-                return matches
+        while time.monotonic() < deadline and not enough(matches):
+            matches += _accepted(await consumer.getmany(timeout_ms=500), found)
+        if enough(matches):
+            matches += _accepted(await consumer.getmany(timeout_ms=STRAGGLER_WAIT_MS), found)
     finally:
         await consumer.stop()
     return matches
+
+
+def _accepted(batches: dict[object, list[Record]], found: Callable[[Record], bool]) -> list[Record]:
+    return [record for records in batches.values() for record in records if found(record)]
