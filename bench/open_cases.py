@@ -54,6 +54,8 @@ def machine() -> dict[str, Any]:
 
 def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[str, Any]:
     ordered = sorted(latencies)
+    if not ordered:
+        return {"requests": 0}
 
     def pct(p: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 2)

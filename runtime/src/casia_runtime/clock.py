@@ -8,7 +8,11 @@ from datetime import UTC, datetime
 Clock = Callable[[], datetime]
 
 
+def to_milliseconds(moment: datetime) -> datetime:
+    """The same instant cut to millisecond precision: what MongoDB stores."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def utc_now_ms() -> datetime:
-    """UTC now at millisecond precision: what MongoDB stores, so a document round-trips exactly."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    """UTC now at millisecond precision, so a stored document round-trips exactly."""
+    return to_milliseconds(datetime.now(UTC))

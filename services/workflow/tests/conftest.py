@@ -4,35 +4,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_runtime.mongo import MongoClient, make_mongo_client
+from casia_runtime.mongo import Document, MongoClient, make_mongo_client
 from casia_workflow.adapters import mongo as store
+from casia_workflow.adapters.unit_of_work import MongoTransactions
 from casia_workflow.service.handling import Workflow
 from casia_workflow.settings import WorkflowSettings
 
-
-@dataclass
-class ManualClock:
-    """Time the test controls (millisecond precision, like MongoDB)."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+from .fakes import ManualClock
 
 
 @dataclass
 class Harness:
     workflow: Workflow
     clock: ManualClock
-    db: object
+    db: AsyncDatabase[Document]
     commits: list[int]
 
 
@@ -44,19 +34,23 @@ async def mongo() -> AsyncIterator[MongoClient]:
 
 
 @pytest.fixture
-async def harness(mongo: MongoClient) -> AsyncIterator[Harness]:
+async def db(mongo: MongoClient) -> AsyncIterator[AsyncDatabase[Document]]:
+    """A database of its own, with the workflow's indexes, dropped after the test."""
     name = f"casia_test_{uuid.uuid4().hex[:12]}"
-    db = mongo[name]
-    await store.create_indexes(db)
+    database = mongo[name]
+    await store.create_indexes(database)
+    yield database
+    await mongo.drop_database(name)
+
+
+@pytest.fixture
+async def harness(mongo: MongoClient, db: AsyncDatabase[Document]) -> Harness:
     clock = ManualClock()
     commits: list[int] = []
     workflow = Workflow(
-        mongo=mongo,
-        cases=store.CaseStore(db),
-        outbox=store.outbox(db),
-        inbox=store.inbox(db),
+        transactions=MongoTransactions(mongo, db),
+        deadlines=store.CaseStore(db),
         clock=clock,
         on_commit=lambda: commits.append(1),
     )
-    yield Harness(workflow, clock, db, commits)
-    await mongo.drop_database(name)
+    return Harness(workflow, clock, db, commits)

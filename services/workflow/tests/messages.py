@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from casia_contracts import commands as c
+from casia_contracts import documents as docs
 from casia_contracts import values as v
 from casia_contracts.base import Message
 from casia_contracts.envelope import Causality, build_event
@@ -27,7 +29,7 @@ def as_received(data: Message, *, at: datetime, event_id: str | None = None) -> 
     return InboundMessage(topic=sent.topic, partition=0, offset=0, key=sent.key, value=sent.value)
 
 
-def open_consulta(case_number: str) -> c.OpenCase:
+def open_consulta(case_number: str, *, documents: Sequence[v.DocumentRef] = ()) -> c.OpenCase:
     return c.OpenCase(
         case_number=case_number,
         authorization=v.AuthorizationRef(
@@ -42,7 +44,33 @@ def open_consulta(case_number: str) -> c.OpenCase:
         title="Recargo indebido",
         description="Se aplicó un recargo.",
         additional_data={"period": "2026-01"},
-        documents=[],
+        documents=list(documents),
+    )
+
+
+def pending_document() -> v.DocumentRef:
+    """A file uploaded with a command, not yet checked by the documents service."""
+    document_id = f"doc-{uuid.uuid4().hex[:12]}"
+    return v.DocumentRef(
+        document_id=document_id,
+        document_type="justificante",
+        title="Justificante de pago",
+        file_name=f"{document_id}.pdf",
+        size_bytes=48_213,
+        content_type="application/pdf",
+        status=v.DocumentStatus.PENDING,
+    )
+
+
+def document_stored(case_number: str, document_id: str) -> docs.DocumentStored:
+    """The documents service's outcome: the file passed validation and was promoted."""
+    return docs.DocumentStored(
+        case_number=case_number,
+        document_id=document_id,
+        object=v.ObjectRef(bucket="casia-documents", key=f"{case_number}/{document_id}"),
+        sha256="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        size_bytes=48_213,
+        content_type="application/pdf",
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 import pytest
 from faststream.kafka import TestKafkaBroker
@@ -49,8 +48,7 @@ async def test_a_command_record_reaches_the_case_store_and_garbage_is_dead_lette
         await test_broker.publish(command.value, topics.CASE_COMMANDS, key=number.encode())
         await test_broker.publish(b"\x00 not a cloudevent", topics.CASE_COMMANDS, key=b"junk")
 
-    db: Any = harness.db
-    stored = await db.cases.find_one({"_id": number})
+    stored = await harness.db.cases.find_one({"_id": number})
     assert stored is not None and stored["substatus"] == "submitted"
     [letter] = dead_letters.published
     assert letter.topic == "casia.dlq.workflow.v1"

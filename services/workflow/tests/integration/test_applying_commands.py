@@ -1,4 +1,5 @@
-"""Exactly-once application of commands, refusals as events, and the 20-day closure timer."""
+"""Exactly-once application of commands, refusals as events, and the 20-day closure timer,
+through the MongoDB adapter of the ports (the same behaviours as ``unit/test_handling.py``)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,13 @@ pytestmark = pytest.mark.integration
 
 
 async def outbox_types(harness: Harness, case_number: str) -> list[str]:
-    db: Any = harness.db
-    entries = await db.workflow_outbox.find({"key": case_number}, sort=[("_id", 1)]).to_list()
+    entries = await harness.db.workflow_outbox.find({"key": case_number}, sort=[("_id", 1)]).to_list()
     return [json.loads(entry["value"])["type"] for entry in entries]
 
 
 async def stored(harness: Harness, case_number: str) -> dict[str, Any]:
-    db: Any = harness.db
-    found: dict[str, Any] = await db.cases.find_one({"_id": case_number})
+    found = await harness.db.cases.find_one({"_id": case_number})
+    assert found is not None, case_number
     return found
 
 

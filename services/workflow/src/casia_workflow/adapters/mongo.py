@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session
 from casia_runtime.outbox import Outbox, create_outbox_indexes
 from casia_workflow.adapters.case_documents import from_document, to_document
-from casia_workflow.domain import Case
+from casia_workflow.domain import Case, CaseNumber
+from casia_workflow.service.ports import ConcurrentChange
 
 OUTBOX = "workflow_outbox"
 INBOX = "workflow_inbox"
 
 
-class ConcurrentChange(Exception):
-    """The case changed since it was read: the message is retried against the new version."""
+@contextmanager
+def first_writer_wins(what: str) -> Iterator[None]:
+    """A duplicate ``_id`` means another writer stored it first: ConcurrentChange, as the ports say."""
+    try:
+        yield
+    except DuplicateKeyError as error:
+        if error.has_error_label("TransientTransactionError"):
+            raise  # left to the driver, which re-runs the whole transaction
+        raise ConcurrentChange(what) from error
 
 
 class CaseStore:
+    """The ``cases`` collection. Writes go through a session; ``due_for_closure`` reads outside one."""
+
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._cases = db.cases
 
@@ -30,7 +43,8 @@ class CaseStore:
         return from_document(found) if found else None
 
     async def add(self, case: Case, *, session: Session) -> None:
-        await self._cases.insert_one(to_document(case), session=session)
+        with first_writer_wins(case.number):
+            await self._cases.insert_one(to_document(case), session=session)
 
     async def replace(self, case: Case, *, expected_version: int, session: Session) -> None:
         result = await self._cases.replace_one(
@@ -39,12 +53,15 @@ class CaseStore:
         if result.matched_count != 1:
             raise ConcurrentChange(case.number)
 
-    async def due_for_closure(self, *, now: datetime, limit: int) -> list[str]:
-        """Numbers of cases whose information deadline has passed (the timer's work list)."""
+    async def due_for_closure(self, *, now: datetime, limit: int) -> list[CaseNumber]:
+        """Numbers of cases whose information deadline has passed (the timer's work list).
+
+        Also the :class:`~casia_workflow.service.ports.ClosureDeadlines` port as it stands.
+        """
         cursor = self._cases.find(
             {"closure_due_at": {"$lte": now}}, {"_id": 1}, sort=[("closure_due_at", ASCENDING)], limit=limit
         )
-        return [doc["_id"] async for doc in cursor]
+        return [CaseNumber(doc["_id"]) async for doc in cursor]
 
 
 def outbox(db: AsyncDatabase[Document]) -> Outbox:

@@ -62,13 +62,16 @@ def opening_command(command: c.OpenCase) -> d.OpenCase:
     )
 
 
+def actor_of(command: c.PersonCommand) -> d.Actor:
+    """The autorizado or the clerk who gives the command."""
+    by = person(command.by)
+    return d.Actor.autorizado(by) if type(command) in _AUTORIZADO else d.Actor.clerk(by)
+
+
 def case_command(command: c.PersonCommand) -> d.CaseCommand:
     """The domain command for a contract command on an existing case (not OpenCase)."""
-    by = person(command.by)
-    autorizado = type(command) in _AUTORIZADO
-    actor = d.Actor.autorizado(by) if autorizado else d.Actor.clerk(by)
     translate = _TRANSLATIONS[type(command)]
-    return translate(command, actor)
+    return translate(command, actor_of(command))
 
 
 def _decide_annulment(cmd: c.DecideAnnulment, actor: d.Actor) -> d.CaseCommand:

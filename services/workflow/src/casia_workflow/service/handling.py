@@ -1,32 +1,30 @@
 """The workflow's use cases: apply a command or document outcome to a case, exactly once.
 
-Each message is applied in one MongoDB transaction that reads the case, decides (pure domain),
-writes the new case, appends the resulting public events to the outbox and records the message
-id in the inbox. A redelivered message finds its id and changes nothing; a refusal is recorded as
-a ``CommandRejected`` event, never thrown back at the broker.
+Each message is applied in one transaction (the ``Transactions`` port) that reads the case,
+decides (pure domain), writes the new case, appends the resulting public events to the outbox
+and records the message id in the inbox. A redelivered message finds its id and changes nothing;
+a refusal is recorded as a ``CommandRejected`` event, never thrown back at the broker.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from casia_contracts import case_events, commands, documents
 from casia_contracts.base import Message
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
+from casia_runtime.clock import Clock, to_milliseconds
 from casia_runtime.consumer import PoisonMessage
-from casia_runtime.inbox import Inbox
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
-from casia_runtime.mongo import MongoClient, Session, in_transaction
-from casia_runtime.outbox import Outbox
 from casia_workflow import domain as d
-from casia_workflow.adapters.mongo import CaseStore
-from casia_workflow.service.commands_in import case_command, opening_command
+from casia_workflow.service.commands_in import actor_of, case_command, opening_command, person
 from casia_workflow.service.events_out import base, public_event
+from casia_workflow.service.ports import CaseRepository, ClosureDeadlines, Transaction, Transactions
 
 log = get_logger(__name__)
 
@@ -47,62 +45,71 @@ class Cause:
     message_id: str | None
     causality: Causality
     command_type: str | None = None
+    sender: d.Actor = field(default_factory=d.Actor.system)
+    """Who sent the command (the actor a rejection is reported for)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Workflow:
-    """The use cases, with the ports they write through (built once by the composition root)."""
+    """The use cases, with the ports they work through (built once by the composition root)."""
 
-    mongo: MongoClient
-    cases: CaseStore
-    outbox: Outbox
-    inbox: Inbox
-    clock: Callable[[], datetime]
+    transactions: Transactions
+    deadlines: ClosureDeadlines
+    clock: Clock
     on_commit: Callable[[], None]
     """Called after a commit that wrote outbox entries (wakes the relay)."""
 
     async def handle(self, message: InboundMessage) -> None:
-        """Apply one message from the commands or document-events topic.
+        """Apply one message from the commands or document-events topic, exactly once.
 
-        Raises PoisonMessage for what can never be read; other errors are transient (retried).
+        Commits the new case, its public events (or one ``command_rejected`` for a refused
+        command) and the message id together; a redelivery finds the id and writes nothing.
+        Raises PoisonMessage for what can never be read (dead-lettered at once); any other error
+        is transient and the message is retried: CaseNotYetKnown for a document outcome that
+        overtook its case, ConcurrentChange, the database's own. A raise leaves nothing written.
         """
         event, data = _parse(message)
-        cause = Cause(event.id, Causality.caused_by(event), event.type)
+        cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data))
         with bound_correlation(event.correlationid, case_number=data.case_number):
-            await self._apply(data.case_number, _decider_for(data, event), cause)
+            await self._apply(d.CaseNumber(data.case_number), _decider_for(data, event), cause)
 
     async def close_due_cases(self, *, limit: int = 100) -> int:
         """Close ex officio every case whose 20-day information deadline has passed.
 
-        Safe with several workflow instances: the domain refuses a case that is no longer due,
-        and concurrent closures of one case conflict in MongoDB, so one wins.
+        Returns how many cases were due. Safe with several workflow instances and repeated
+        sweeps: the domain refuses a case that is no longer due (nothing is written then), and
+        concurrent closures of one case conflict in the transaction, so one wins.
         """
         now = self.clock()
-        due = await self.cases.due_for_closure(now=now, limit=limit)
+        due = await self.deadlines.due_for_closure(now=now, limit=limit)
         for case_number in due:
-            closure = d.CloseExOfficio(case_number=d.CaseNumber(case_number), actor=d.Actor.system())
+            closure = d.CloseExOfficio(case_number=case_number, actor=d.Actor.system())
             cause = Cause(None, Causality.start(f"closure:{case_number}"))
-            await self._apply(case_number, _existing(_deciding(closure)), cause)
+            try:
+                await self._apply(case_number, _existing(_deciding(closure)), cause)
+            except Exception:  # one failing case must not keep the others open: next sweep retries it
+                log.exception("closure.failed", case_number=case_number)
         return len(due)
 
-    async def _apply(self, case_number: str, decider: Decider, cause: Cause) -> None:
+    async def _apply(self, case_number: d.CaseNumber, decider: Decider, cause: Cause) -> None:
         at = self.clock()
 
-        async def work(session: Session) -> int:
-            if cause.message_id and await self.inbox.seen(cause.message_id, session=session):
+        async def work(tx: Transaction) -> int:
+            # May run more than once (conflicts): everything it does goes through `tx`.
+            if cause.message_id and await tx.inbox.seen(cause.message_id):
                 return 0
-            case = await self.cases.get(case_number, session=session)
-            outbound = await self._decide_and_store(case, decider, cause, at=at, session=session)
-            await self.outbox.add(outbound, session=session)
+            case = await tx.cases.get(case_number)
+            outbound = await self._decide_and_store(tx.cases, case, decider, cause, at=at)
+            await tx.outbox.add(outbound)
             if cause.message_id:
-                await self.inbox.record(cause.message_id, at=at, session=session)
+                await tx.inbox.record(cause.message_id, at=at)
             return len(outbound)
 
-        if await in_transaction(self.mongo, work):
+        if await self.transactions.run(work):
             self.on_commit()
 
     async def _decide_and_store(
-        self, case: d.Case | None, decider: Decider, cause: Cause, *, at: datetime, session: Session
+        self, cases: CaseRepository, case: d.Case | None, decider: Decider, cause: Cause, *, at: datetime
     ) -> list[OutboundMessage]:
         try:
             decision = decider(case, at)
@@ -110,9 +117,9 @@ class Workflow:
             log.info("command.refused", reason_code=refusal.reason_code, reason=refusal.message)
             return self._rejection(case, refusal, cause, at=at)
         if case is None:
-            await self.cases.add(decision.case, session=session)
+            await cases.add(decision.case)
         else:
-            await self.cases.replace(decision.case, expected_version=case.version, session=session)
+            await cases.replace(decision.case, expected_version=case.version)
         return [
             _outbound(public_event(decision.case, event), cause=cause, index=i, at=at)
             for i, event in enumerate(decision.events)
@@ -125,7 +132,7 @@ class Workflow:
             return []  # nothing to report on: no case, or the timer's own no-op
         if not cause.command_type.startswith("es.casia.case.command."):
             return []  # document outcomes refused (e.g. duplicates) are not the user's business
-        fields = base(case, d.DomainEvent(case_number=case.number, at=at, actor=d.Actor.system()))
+        fields = base(case, d.DomainEvent(case_number=case.number, at=at, actor=cause.sender))
         rejected = case_events.CommandRejected(
             **fields,
             command_type=cause.command_type,
@@ -134,6 +141,16 @@ class Workflow:
             reason=refusal.message,
         )
         return [_outbound(rejected, cause=cause, index=0, at=at)]
+
+
+def _sender(data: Message) -> d.Actor:
+    """The person a command comes from, as the domain names actors."""
+    match data:
+        case commands.OpenCase():
+            return d.Actor.autorizado(person(data.opened_by))
+        case commands.PersonCommand():
+            return actor_of(data)
+    return d.Actor.system()
 
 
 def _parse(message: InboundMessage) -> tuple[RawEvent, Message]:
@@ -148,7 +165,7 @@ def _decider_for(data: Message, event: RawEvent) -> Decider:
     match data:
         case commands.OpenCase():
             opening = opening_command(data)
-            return lambda case, at: _open(case, opening, opened_at=event.time)
+            return lambda case, at: _open(case, opening, opened_at=to_milliseconds(event.time))
         case commands.PersonCommand():
             return _existing(_deciding(case_command(data)))
         case documents.DocumentStored():

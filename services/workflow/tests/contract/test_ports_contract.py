@@ -1,0 +1,371 @@
+"""The ports' contract, held against the in-memory fakes and the MongoDB adapter alike.
+
+Each test runs twice: on ``tests/fakes.py`` and on the real MongoDB of the local stack (a
+database of its own, dropped after). If a behaviour differs, the fake is what gets fixed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from casia_runtime.messages import OutboundMessage
+from casia_runtime.mongo import Document, MongoClient
+from casia_runtime.outbox import OutboxRelay, RelayLease
+from casia_workflow.adapters import mongo as store
+from casia_workflow.adapters.unit_of_work import MongoTransactions
+from casia_workflow.domain import (
+    Action,
+    Case,
+    CaseNumber,
+    CaseType,
+    Substatus,
+    decide,
+    record_document_stored,
+)
+from casia_workflow.service.ports import ClosureDeadlines, ConcurrentChange, Transaction, Transactions
+
+from ..fakes import InMemoryStore
+from ..unit.builders import PATHS, T0, case_in, command_for, opened, play, upload
+
+AT = T0 + timedelta(hours=1)
+SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+@dataclass(frozen=True)
+class Backend:
+    transactions: Transactions
+    deadlines: ClosureDeadlines
+    relayed: Callable[[], Awaitable[list[OutboundMessage]]]
+    """Every committed outbox entry, in the order the relay publishes them."""
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.published: list[OutboundMessage] = []
+
+    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
+        self.published.extend(messages)
+
+
+def in_memory() -> Backend:
+    fake = InMemoryStore()
+
+    async def relayed() -> list[OutboundMessage]:
+        return list(fake.outbox)
+
+    return Backend(transactions=fake, deadlines=fake, relayed=relayed)
+
+
+def in_mongo(mongo: MongoClient, db: AsyncDatabase[Document]) -> Backend:
+    recorder = RecordingPublisher()
+    lease = RelayLease(
+        db["relay_leases"], outbox=store.OUTBOX, owner="contract", duration=timedelta(seconds=30)
+    )
+    relay = OutboxRelay(db[store.OUTBOX], publisher=recorder, lease=lease)
+
+    async def relayed() -> list[OutboundMessage]:
+        while await relay.publish_pending():
+            pass
+        return list(recorder.published)
+
+    return Backend(transactions=MongoTransactions(mongo, db), deadlines=store.CaseStore(db), relayed=relayed)
+
+
+@pytest.fixture(params=["fake", pytest.param("mongo", marks=pytest.mark.integration)])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    if request.param == "fake":
+        return in_memory()
+    return in_mongo(request.getfixturevalue("mongo"), request.getfixturevalue("db"))
+
+
+async def stored_case(backend: Backend, number: CaseNumber) -> Case | None:
+    return await backend.transactions.run(lambda tx: tx.cases.get(number))
+
+
+async def seen(backend: Backend, message_id: str) -> bool:
+    return await backend.transactions.run(lambda tx: tx.inbox.seen(message_id))
+
+
+async def add(backend: Backend, *cases: Case) -> None:
+    async def work(tx: Transaction) -> None:
+        for case in cases:
+            await tx.cases.add(case)
+
+    await backend.transactions.run(work)
+
+
+async def append(backend: Backend, messages: list[OutboundMessage]) -> None:
+    await backend.transactions.run(lambda tx: tx.outbox.add(messages))
+
+
+def event_for(case_number: str, name: str) -> OutboundMessage:
+    return OutboundMessage(
+        id=str(uuid.uuid4()),
+        topic="casia.cases.events.v1",
+        key=case_number,
+        value=f'{{"type": "{name}"}}'.encode(),
+        headers={"content-type": "application/cloudevents+json; charset=UTF-8"},
+    )
+
+
+def information_requested_at(at: datetime, case_type: CaseType = CaseType.CONSULTA) -> Case:
+    case = case_in(Substatus.ASSIGNED, case_type)
+    return decide(case, command_for(Action.REQUEST_INFORMATION, case), at=at).case
+
+
+def a_case_with_everything() -> Case:
+    """Documents (one stored), information, an assignee, a resolution and a rating."""
+    document = upload()
+    case = play(
+        opened(documents=(document, upload("Vida laboral"))),
+        Action.ASSIGN,
+        Action.REQUEST_INFORMATION,
+        Action.ADD_INFORMATION,
+        Action.RESOLVE,
+    )
+    case = record_document_stored(case, document_id=document.document_id, sha256=SHA, at=AT).case
+    return play(case, Action.RATE)
+
+
+@pytest.mark.parametrize("substatus", list(PATHS), ids=[s.value for s in PATHS])
+async def test_a_case_added_is_read_back_exactly(backend: Backend, substatus: Substatus) -> None:
+    case = case_in(substatus)
+
+    await add(backend, case)
+
+    assert await stored_case(backend, case.number) == case
+
+
+async def test_a_case_with_every_part_is_read_back_exactly(backend: Backend) -> None:
+    case = a_case_with_everything()
+    assert case.resolution and case.rating and case.information and case.assignee  # it has them all
+
+    await add(backend, case)
+
+    assert await stored_case(backend, case.number) == case
+
+
+async def test_an_unknown_case_is_none(backend: Backend) -> None:
+    assert await stored_case(backend, CaseNumber("CAS-0000-nowhere")) is None
+
+
+async def test_a_replaced_case_is_read_back_exactly(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    changed = play(case, Action.ASSIGN, Action.ESCALATE)
+    await add(backend, case)
+
+    await backend.transactions.run(lambda tx: tx.cases.replace(changed, expected_version=case.version))
+
+    assert await stored_case(backend, case.number) == changed
+
+
+async def test_replacing_with_a_stale_version_raises_concurrent_change(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    assigned = play(case, Action.ASSIGN)
+    await add(backend, case)
+    await backend.transactions.run(lambda tx: tx.cases.replace(assigned, expected_version=case.version))
+
+    annulled = play(case, Action.REQUEST_ANNULMENT)  # decided on the version read before the assignment
+    with pytest.raises(ConcurrentChange):
+        await backend.transactions.run(lambda tx: tx.cases.replace(annulled, expected_version=case.version))
+
+    assert await stored_case(backend, case.number) == assigned
+
+
+async def test_replacing_a_missing_case_raises_concurrent_change(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+
+    with pytest.raises(ConcurrentChange):
+        await backend.transactions.run(lambda tx: tx.cases.replace(case, expected_version=case.version))
+
+    assert await stored_case(backend, case.number) is None
+
+
+async def test_adding_a_number_already_stored_raises_concurrent_change(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    await add(backend, case)
+
+    with pytest.raises(ConcurrentChange):
+        await add(backend, play(case, Action.ASSIGN))
+
+    assert await stored_case(backend, case.number) == case
+
+
+async def test_a_transaction_reads_its_own_writes(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    assigned = play(case, Action.ASSIGN)
+    message_id = str(uuid.uuid4())
+
+    async def work(tx: Transaction) -> tuple[Case | None, bool]:
+        await tx.cases.add(case)
+        await tx.cases.replace(assigned, expected_version=case.version)
+        await tx.inbox.record(message_id, at=AT)
+        return await tx.cases.get(case.number), await tx.inbox.seen(message_id)
+
+    assert await backend.transactions.run(work) == (assigned, True)
+
+
+async def test_run_returns_what_work_returns(backend: Backend) -> None:
+    async def work(tx: Transaction) -> str:
+        return "done"
+
+    assert await backend.transactions.run(work) == "done"
+
+
+class WorkFailed(Exception):
+    pass
+
+
+async def test_a_failed_work_leaves_no_case_no_outbox_entry_and_no_inbox_record(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    message_id = str(uuid.uuid4())
+
+    async def work(tx: Transaction) -> None:
+        await tx.cases.add(case)
+        await tx.outbox.add([event_for(case.number, "es.casia.case.opened")])
+        await tx.inbox.record(message_id, at=AT)
+        raise WorkFailed
+
+    with pytest.raises(WorkFailed):
+        await backend.transactions.run(work)
+
+    assert await stored_case(backend, case.number) is None
+    assert not await seen(backend, message_id)
+    assert await backend.relayed() == []
+
+
+async def test_a_conflict_mid_work_discards_the_writes_before_it(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    message_id = str(uuid.uuid4())
+    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
+
+    async def work(tx: Transaction) -> None:
+        await tx.cases.add(case)
+        await tx.outbox.add([event_for(case.number, "es.casia.case.opened")])
+        await tx.inbox.record(message_id, at=AT)  # already applied
+
+    with pytest.raises(ConcurrentChange):
+        await backend.transactions.run(work)
+
+    assert await stored_case(backend, case.number) is None
+    assert await backend.relayed() == []
+
+
+async def test_a_message_is_seen_once_recorded(backend: Backend) -> None:
+    message_id = str(uuid.uuid4())
+    assert not await seen(backend, message_id)
+
+    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
+
+    assert await seen(backend, message_id)
+    assert not await seen(backend, str(uuid.uuid4()))
+
+
+async def test_recording_a_message_twice_raises_concurrent_change(backend: Backend) -> None:
+    message_id = str(uuid.uuid4())
+    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
+
+    with pytest.raises(ConcurrentChange):
+        await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
+
+
+async def test_outbox_entries_are_relayed_in_the_order_they_were_added(backend: Backend) -> None:
+    first, second = case_in(Substatus.SUBMITTED), case_in(Substatus.SUBMITTED)
+    batches = [
+        [event_for(first.number, "es.casia.case.opened"), event_for(first.number, "es.casia.case.assigned")],
+        [],
+        [event_for(second.number, "es.casia.case.opened")],
+        [
+            event_for(first.number, "es.casia.case.escalated"),
+            event_for(second.number, "es.casia.case.annulled"),
+        ],
+    ]
+    for batch in batches:
+        await append(backend, batch)
+
+    assert await backend.relayed() == [message for batch in batches for message in batch]
+
+
+async def test_due_for_closure_lists_exactly_the_cases_past_their_deadline(backend: Backend) -> None:
+    now = T0 + timedelta(days=30)
+    exactly_due = information_requested_at(now - timedelta(days=20))
+    long_due = information_requested_at(T0 + timedelta(days=1), CaseType.ERROR_INCIDENCIA)
+    due_in_a_millisecond = information_requested_at(now - timedelta(days=20) + timedelta(milliseconds=1))
+    never_a_tramite = information_requested_at(T0 + timedelta(days=1), CaseType.TRAMITE)
+    not_waiting = [case_in(Substatus.ASSIGNED), case_in(Substatus.RESOLVED), case_in(Substatus.SUBMITTED)]
+    closed = play(information_requested_at(T0 + timedelta(days=2)), Action.CLOSE_EX_OFFICIO)
+    await add(backend, exactly_due, due_in_a_millisecond, never_a_tramite, long_due, closed, *not_waiting)
+
+    assert await backend.deadlines.due_for_closure(now=now, limit=10) == [long_due.number, exactly_due.number]
+    assert await backend.deadlines.due_for_closure(now=now, limit=1) == [long_due.number]
+
+
+async def test_due_for_closure_reads_committed_cases_only(backend: Backend) -> None:
+    due = information_requested_at(T0 + timedelta(days=1))
+    now = T0 + timedelta(days=30)
+
+    async def work(tx: Transaction) -> list[CaseNumber]:
+        await tx.cases.add(due)
+        return await backend.deadlines.due_for_closure(now=now, limit=10)
+
+    assert await backend.transactions.run(work) == []
+    assert await backend.deadlines.due_for_closure(now=now, limit=10) == [due.number]
+
+
+async def test_concurrent_changes_to_one_case_are_applied_one_after_the_other(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+    await add(backend, case)
+
+    async def touch(tx: Transaction) -> int:
+        current = await tx.cases.get(case.number)
+        assert current is not None
+        await asyncio.sleep(0.05)  # so that both transactions read before either writes
+        touched = replace(current, version=current.version + 1)
+        await tx.cases.replace(touched, expected_version=current.version)
+        return current.version
+
+    versions_read = await asyncio.gather(backend.transactions.run(touch), backend.transactions.run(touch))
+
+    assert sorted(versions_read) == [1, 2]  # the loser was re-run against the winner's version
+    stored = await stored_case(backend, case.number)
+    assert stored is not None and stored.version == 3
+
+
+async def test_a_message_applied_twice_at_once_is_applied_once(backend: Backend) -> None:
+    message_id = str(uuid.uuid4())
+
+    async def apply(tx: Transaction) -> str:
+        if await tx.inbox.seen(message_id):
+            return "redelivery"
+        await asyncio.sleep(0.05)  # so that both transactions look before either records
+        await tx.inbox.record(message_id, at=AT)
+        await tx.outbox.add([event_for("CAS-0000-concurrent", "es.casia.case.assigned")])
+        return "applied"
+
+    outcomes = await asyncio.gather(backend.transactions.run(apply), backend.transactions.run(apply))
+
+    assert sorted(outcomes) == ["applied", "redelivery"]
+    assert len(await backend.relayed()) == 1
+
+
+async def test_a_case_added_twice_at_once_is_added_once(backend: Backend) -> None:
+    case = case_in(Substatus.SUBMITTED)
+
+    async def open_once(tx: Transaction) -> str:
+        if await tx.cases.get(case.number) is not None:
+            return "found"
+        await asyncio.sleep(0.05)  # so that both transactions look before either adds
+        await tx.cases.add(case)
+        return "added"
+
+    outcomes = await asyncio.gather(backend.transactions.run(open_once), backend.transactions.run(open_once))
+
+    assert sorted(outcomes) == ["added", "found"]  # the loser was re-run and found the winner's case
+    assert await stored_case(backend, case.number) == case
