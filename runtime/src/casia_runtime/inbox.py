@@ -20,7 +20,8 @@ class Inbox:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self._collection = collection
 
-    async def seen(self, message_id: str, *, session: Session) -> bool:
+    async def seen(self, message_id: str, *, session: Session | None = None) -> bool:
+        """Whether the message was applied: within ``session``, or as committed when None."""
         return await self._collection.find_one({"_id": message_id}, session=session) is not None
 
     async def record(self, message_id: str, *, at: datetime, session: Session) -> None:

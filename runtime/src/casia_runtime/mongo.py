@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -51,3 +53,18 @@ async def mongo_ready(client: MongoClient) -> bool:
     except Exception:  # readiness reports any failure as "not ready"
         return False
     return True
+
+
+@contextmanager
+def first_writer_wins(conflict: Callable[[str], Exception], what: str) -> Iterator[None]:
+    """Turn a duplicate ``_id`` (another writer stored it first) into the caller's ``conflict``.
+
+    A duplicate labelled TransientTransactionError is left alone: the driver re-runs the whole
+    transaction, which then sees the winner's write.
+    """
+    try:
+        yield
+    except DuplicateKeyError as error:
+        if error.has_error_label("TransientTransactionError"):
+            raise
+        raise conflict(what) from error

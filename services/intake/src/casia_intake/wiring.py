@@ -8,30 +8,54 @@ from dataclasses import dataclass
 from functools import partial
 
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_intake.adapters.commands import CommandSender
-from casia_intake.adapters.mongo import CaseNumbers, CaseReads, Contacts, IdempotencyKeys, create_indexes
+from casia_intake.adapters.commands import KafkaCommandSender
+from casia_intake.adapters.mongo import (
+    MongoCaseNumbers,
+    MongoCaseReader,
+    MongoContacts,
+    MongoIdempotencyKeys,
+    create_indexes,
+)
 from casia_intake.auth import TokenVerifier
 from casia_intake.domain.catalog import Catalog, load_catalog
 from casia_intake.service.opening import CaseOpening
+from casia_intake.service.ports import CaseReader, ContactStore
 from casia_intake.settings import IntakeSettings
 from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.health import Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
-from casia_runtime.mongo import make_mongo_client, mongo_ready
+from casia_runtime.mongo import Document, make_mongo_client, mongo_ready
+from casia_runtime.outbox import Publisher
 from casia_runtime.s3 import make_s3_client, s3_ready
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Intake:
-    """What the routes need, built once per process."""
+    """What the routes need, built once per process (``app.state.intake``)."""
 
     settings: IntakeSettings
     catalog: Catalog
     opening: CaseOpening
-    cases: CaseReads
-    contacts: Contacts
+    cases: CaseReader
+    contacts: ContactStore
     clock: Clock
+
+
+def build_intake(
+    settings: IntakeSettings, *, db: AsyncDatabase[Document], publisher: Publisher, clock: Clock = utc_now_ms
+) -> Intake:
+    """The routes' collaborators over MongoDB ``db`` and a Kafka ``publisher`` (already started)."""
+    sender = KafkaCommandSender(publisher, timeout_seconds=settings.kafka_publish_timeout_seconds)
+    return Intake(
+        settings=settings,
+        catalog=load_catalog(),
+        opening=CaseOpening(numbers=MongoCaseNumbers(db), keys=MongoIdempotencyKeys(db), sender=sender),
+        cases=MongoCaseReader(db),
+        contacts=MongoContacts(db),
+        clock=clock,
+    )
 
 
 def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -42,7 +66,6 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
         db = mongo[settings.mongo_db]
         await create_indexes(db)
         await broker.start()
-        sender = CommandSender(KafkaPublisher(broker), timeout_seconds=settings.kafka_publish_timeout_seconds)
         app.state.verifier = TokenVerifier(settings)
         s3 = make_s3_client(settings)
         app.state.readiness = Readiness(
@@ -52,14 +75,7 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
                 "s3": partial(s3_ready, s3, settings.quarantine_bucket),
             }
         )
-        app.state.intake = Intake(
-            settings=settings,
-            catalog=load_catalog(),
-            opening=CaseOpening(numbers=CaseNumbers(db), keys=IdempotencyKeys(db), sender=sender),
-            cases=CaseReads(db),
-            contacts=Contacts(db),
-            clock=utc_now_ms,
-        )
+        app.state.intake = build_intake(settings, db=db, publisher=KafkaPublisher(broker))
         try:
             yield
         finally:

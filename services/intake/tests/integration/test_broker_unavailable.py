@@ -11,22 +11,17 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_intake.adapters.commands import CommandSender
-from casia_intake.adapters.mongo import CaseNumbers, CaseReads, Contacts, IdempotencyKeys
 from casia_intake.app import create_app
 from casia_intake.auth import AuthorizationClaim, Claims, Role, TokenVerifier, mint_dev_token
-from casia_intake.domain.catalog import load_catalog
-from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
-from casia_intake.wiring import Intake
-from casia_runtime.clock import utc_now_ms
+from casia_intake.wiring import build_intake
 from casia_runtime.messages import OutboundMessage
-from casia_runtime.mongo import make_mongo_client
+from casia_runtime.mongo import Document
 
 pytestmark = pytest.mark.integration
 
@@ -57,32 +52,18 @@ class SwitchablePublisher:
 class Gateway:
     client: httpx.AsyncClient
     publisher: SwitchablePublisher
-    db: Any
+    db: AsyncDatabase[Document]
     path: str
     headers: dict[str, str]
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[Gateway]:
-    settings = IntakeSettings(read_your_writes_seconds=0)
-    mongo = make_mongo_client(settings)
-    name = f"casia_test_{uuid.uuid4().hex[:12]}"
-    db = mongo[name]
+async def gateway(db: AsyncDatabase[Document]) -> AsyncIterator[Gateway]:
+    settings = IntakeSettings(read_your_writes_seconds=0, kafka_publish_timeout_seconds=1.0)
     publisher = SwitchablePublisher()
     app = create_app(settings)  # no lifespan over ASGITransport: the state is set here instead
     app.state.verifier = TokenVerifier(settings)
-    app.state.intake = Intake(
-        settings=settings,
-        catalog=load_catalog(),
-        opening=CaseOpening(
-            numbers=CaseNumbers(db),
-            keys=IdempotencyKeys(db),
-            sender=CommandSender(publisher, timeout_seconds=1.0),
-        ),
-        cases=CaseReads(db),
-        contacts=Contacts(db),
-        clock=utc_now_ms,
-    )
+    app.state.intake = build_intake(settings, db=db, publisher=publisher)
     claims = Claims(
         sub="12345678Z",
         name="Ana",
@@ -101,8 +82,6 @@ async def gateway() -> AsyncIterator[Gateway]:
             "/v1/authorizations/1234567/cases",
             {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
         )
-    await mongo.drop_database(name)
-    await mongo.close()
 
 
 async def test_an_unreachable_broker_gives_503_and_the_retry_sends_the_same_command(

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from faststream.asgi import AsgiFastStream
+from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_notifier.adapters import mongo as store
 from casia_notifier.adapters.mailer import SmtpMailer
 from casia_notifier.adapters.templates import NoticeRenderer
+from casia_notifier.adapters.unit_of_work import MongoTransactions
 from casia_notifier.entrypoints.consumer import subscribe
 from casia_notifier.service.delivery import Notifier
 from casia_notifier.settings import NotifierSettings
-from casia_runtime.clock import utc_now_ms
+from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.connections import Connections
+from casia_runtime.mongo import Document, MongoClient
 from casia_runtime.worker import build_worker
 
 
@@ -21,18 +25,7 @@ def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
     connections = Connections.open(settings)
     db = connections.db
     relay = connections.relay(store.OUTBOX)
-    notifier = Notifier(
-        mongo=connections.mongo,
-        contacts=store.ContactsReader(db),
-        deliveries=store.DeliveryLog(db),
-        outbox=store.outbox(db),
-        inbox=store.inbox(db),
-        mailer=SmtpMailer(settings),
-        renderer=NoticeRenderer(timezone=settings.timezone),
-        clock=utc_now_ms,
-        on_commit=relay.wake,
-        max_attempts=settings.max_send_attempts,
-    )
+    notifier = notifier_over(settings, mongo=connections.mongo, db=db, on_commit=relay.wake)
     # A notice gets max_send_attempts deliveries before it is recorded as failed; the dead-letter
     # limit must leave room for them.
     guard = connections.guard(max_attempts=settings.dead_letter_after_attempts + settings.max_send_attempts)
@@ -43,4 +36,27 @@ def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
         on_startup=[partial(store.create_indexes, db)],
         background=[relay.run],
         on_shutdown=[connections.mongo.close],
+    )
+
+
+def notifier_over(
+    settings: NotifierSettings,
+    *,
+    mongo: MongoClient,
+    db: AsyncDatabase[Document],
+    on_commit: Callable[[], None],
+    clock: Clock = utc_now_ms,
+) -> Notifier:
+    """The use case over the real adapters: ``db`` (and intake's contacts in it) and SMTP."""
+    transactions = MongoTransactions(mongo, db)
+    return Notifier(
+        contacts=store.ContactsReader(db),
+        deliveries=store.DeliveryLog(db),
+        mailer=SmtpMailer(settings),
+        renderer=NoticeRenderer(timezone=settings.timezone),
+        transactions=transactions,
+        applied=transactions,
+        clock=clock,
+        on_commit=on_commit,
+        max_attempts=settings.max_send_attempts,
     )

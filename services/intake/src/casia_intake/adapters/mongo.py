@@ -6,7 +6,6 @@ reads ``cases`` (written by workflow).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
 from casia_runtime.mongo import Document
 
 IDEMPOTENCY_RETENTION = timedelta(days=7)
@@ -27,8 +27,8 @@ async def create_indexes(db: AsyncDatabase[Document]) -> None:
     )
 
 
-class CaseNumbers:
-    """Allocates case numbers atomically: ``CAS-<year>-<7 digits>``, a sequence per year."""
+class MongoCaseNumbers:
+    """CaseNumbers: one counter document per year in ``case_numbers``, incremented atomically."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._counters = db.case_numbers
@@ -45,28 +45,9 @@ class CaseNumbers:
         return f"CAS-{year}-{int(counter['last']):07d}"
 
 
-@dataclass(frozen=True, slots=True)
-class IdempotencyScope:
-    """An ``Idempotency-Key`` belongs to one caller acting for one authorization."""
-
-    caller: str
-    authorization: str
-    key: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.caller}|{self.authorization}|{self.key}"
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    case_number: str
-    request_hash: str
-    published: bool
-
-
-class IdempotencyKeys:
-    """Remembers which case an ``Idempotency-Key`` opened, for one caller and authorization."""
+class MongoIdempotencyKeys:
+    """IdempotencyKeys: one document per scope in ``idempotency_keys``, removed a week after its
+    creation by a TTL index; a claim race is settled by the unique ``_id``."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._keys = db.idempotency_keys
@@ -78,7 +59,10 @@ class IdempotencyKeys:
     async def claim(
         self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
     ) -> IdempotencyRecord:
-        """Store the key for this case; if a concurrent request won, return its record."""
+        """Store the key for this case; if a concurrent request won, return its record.
+
+        Raises DuplicateKeyError in the rare case the winner's record expired in between.
+        """
         key_id = scope.id
         try:
             await self._keys.insert_one(
@@ -109,17 +93,8 @@ def _record(document: dict[str, Any]) -> IdempotencyRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
-    authorization_number: str
-    email: str | None
-    consent: bool
-    updated_at: datetime | None
-    updated_by: str | None
-
-
-class Contacts:
-    """Contact e-mail and consent per authorization (read by notifier at send time)."""
+class MongoContacts:
+    """ContactStore: one document per authorization in ``contacts`` (read by notifier at send time)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._contacts = db.contacts
@@ -127,7 +102,7 @@ class Contacts:
     async def get(self, authorization_number: str) -> Contact:
         found = await self._contacts.find_one({"_id": authorization_number})
         if found is None:
-            return Contact(authorization_number, None, False, None, None)
+            return Contact.empty(authorization_number)
         return Contact(
             authorization_number,
             found.get("email"),
@@ -149,8 +124,8 @@ class Contacts:
         )
 
 
-class CaseReads:
-    """Read side of ``cases`` (workflow's collection): documents as workflow stores them."""
+class MongoCaseReader:
+    """CaseReader over ``cases`` (workflow's collection): documents as workflow stores them."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._cases = db.cases

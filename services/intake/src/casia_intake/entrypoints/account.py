@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from casia_intake.adapters.mongo import Contact
 from casia_intake.entrypoints.identity import ActingAuthorization, CurrentCaller
 from casia_intake.entrypoints.schemas import AuthorizationView, ContactUpdate, ContactView, MeView
+from casia_intake.service.ports import Contact
 from casia_intake.wiring import Intake
 
 router = APIRouter(prefix="/v1", tags=["autorizado"])

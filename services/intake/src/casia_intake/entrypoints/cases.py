@@ -12,13 +12,12 @@ from fastapi.responses import JSONResponse
 
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
-from casia_intake.adapters.commands import BrokerUnavailable
-from casia_intake.adapters.mongo import IdempotencyScope
 from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
 from casia_intake.entrypoints.identity import ActingAuthorization, Autorizado
 from casia_intake.entrypoints.problems import Problem
 from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView, OpenCaseRequest
 from casia_intake.service.opening import IdempotencyConflict
+from casia_intake.service.ports import BrokerUnavailable, IdempotencyScope
 from casia_intake.wiring import Intake
 
 router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
 from casia_contracts.commands import OpenCase
-from casia_intake.adapters.commands import CommandSender, stable_command_id
-from casia_intake.adapters.mongo import CaseNumbers, IdempotencyKeys, IdempotencyScope
+from casia_intake.service.ports import CaseNumbers, CommandSender, IdempotencyKeys, IdempotencyScope
 
 Draft = Callable[[str], OpenCase]
+"""Builds the command for a given case number (called with a placeholder to fingerprint it)."""
+
+# Command ids derive from what makes a command unique, so a retried request re-sends the same id.
+COMMAND_NAMESPACE = uuid.UUID("6f1c1a6e-9f4e-4c55-9a43-2b1d7c0e5a10")
 
 
 class IdempotencyConflict(Exception):
@@ -35,8 +39,13 @@ class CaseOpening:
     ) -> str:
         """Send the OpenCase that ``draft`` builds for the allocated number; return that number.
 
-        Raises whatever the sender raises when Kafka does not acknowledge (nothing is claimed
-        as done then), and :class:`IdempotencyConflict` for a reused key.
+        Without ``idempotency`` every call allocates a new number. With it, a repeat returns the
+        number the first call allocated and sends nothing more once a send was acknowledged.
+        The command id is the same for every send of one case number.
+
+        Raises :class:`~casia_intake.service.ports.BrokerUnavailable` when Kafka does not
+        acknowledge (the key is then left unpublished, so a retry sends again), and
+        :class:`IdempotencyConflict` for a key reused with a different request.
         """
         if idempotency is None:
             case_number = await self._numbers.allocate(year=at.year)
@@ -71,6 +80,11 @@ class CaseOpening:
             await self._send(draft(record.case_number), at=at, correlation_id=correlation_id)
             await self._keys.mark_published(scope)
         return record.case_number
+
+
+def stable_command_id(*parts: str) -> str:
+    """The same id for the same parts, across requests and processes (a UUID v5)."""
+    return str(uuid.uuid5(COMMAND_NAMESPACE, "|".join(parts)))
 
 
 def _fingerprint(command: OpenCase) -> str:

@@ -1,30 +1,20 @@
-"""SMTP delivery through aiosmtplib. The Message-ID derives from the notice's key, so a notice
+"""The Mailer port over SMTP (aiosmtplib). The Message-ID derives from the notice's key, so a notice
 re-sent after a crash carries the same id and mail systems can recognise the duplicate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
 
+from casia_notifier.service.ports import Mail, PermanentDeliveryError
 from casia_notifier.settings import NotifierSettings
 
 
-@dataclass(frozen=True, slots=True)
-class Mail:
-    message_id: str
-    recipient: str
-    subject: str
-    body: str
-
-
-class PermanentDeliveryError(Exception):
-    """The server refused the message for good (5xx): retrying cannot help."""
-
-
 class SmtpMailer:
+    """Sends each mail in its own SMTP session; a 5xx reply is a PermanentDeliveryError."""
+
     def __init__(self, settings: NotifierSettings) -> None:
         self._settings = settings
 
@@ -46,7 +36,21 @@ class SmtpMailer:
                 start_tls=self._settings.smtp_starttls,
                 timeout=self._settings.smtp_timeout_seconds,
             )
-        except aiosmtplib.SMTPResponseException as error:
-            if 500 <= error.code < 600:
-                raise PermanentDeliveryError(f"{error.code} {error.message}") from error
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            # The usual refusal (550 no such mailbox) comes at RCPT TO, reported per recipient.
+            refusals = error.recipients
+            if refusals and all(_permanent(refusal.code) for refusal in refusals):
+                raise PermanentDeliveryError("; ".join(_reply(r) for r in refusals)) from error
             raise
+        except aiosmtplib.SMTPResponseException as error:
+            if _permanent(error.code):
+                raise PermanentDeliveryError(_reply(error)) from error
+            raise
+
+
+def _permanent(code: int) -> bool:
+    return 500 <= code < 600
+
+
+def _reply(error: aiosmtplib.SMTPResponseException) -> str:
+    return f"{error.code} {error.message}"

@@ -1,25 +1,23 @@
-"""E-mail rendering: one jinja2 Environment, autoescaping and strict about missing values.
+"""The Renderer port over jinja2: one Environment, strict about missing values.
 
-Each template sets ``subject`` with ``{% set subject = ... %}`` and renders the plain-text body.
+Each template sets ``subject`` with ``{% set subject = ... %}`` and renders the plain-text body;
+the event is in the context as ``event``, in its JSON form (times as ISO strings).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-
-@dataclass(frozen=True, slots=True)
-class RenderedNotice:
-    subject: str
-    body: str
+from casia_contracts.case_events import CaseEvent
+from casia_notifier.service.ports import RenderedNotice
 
 
 class NoticeRenderer:
+    """Built once per process; times are shown in ``timezone`` (``local_time`` filter)."""
+
     def __init__(self, *, timezone: str) -> None:
         self._zone = ZoneInfo(timezone)
         self._env = Environment(
@@ -33,7 +31,8 @@ class NoticeRenderer:
         )
         self._env.filters["local_time"] = self._local_time
 
-    def render(self, template: str, context: dict[str, Any]) -> RenderedNotice:
+    def render(self, template: str, event: CaseEvent) -> RenderedNotice:
+        context = {"event": event.model_dump(mode="json")}
         module = self._env.get_template(f"{template}.txt.j2").make_module(context)
         subject = str(getattr(module, "subject", "")).strip()
         if not subject:

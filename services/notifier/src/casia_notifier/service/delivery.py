@@ -22,87 +22,104 @@ from casia_contracts import notifications as n
 from casia_contracts.case_events import CaseEvent
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
-from casia_notifier.adapters.mailer import Mail, PermanentDeliveryError, SmtpMailer
-from casia_notifier.adapters.mongo import ContactsReader, DeliveryLog
-from casia_notifier.adapters.templates import NoticeRenderer
 from casia_notifier.service.notices import template_for
+from casia_notifier.service.ports import (
+    AppliedEvents,
+    Contact,
+    Contacts,
+    DeliveryLog,
+    DeliveryStatus,
+    Mail,
+    Mailer,
+    Notice,
+    Outcome,
+    PermanentDeliveryError,
+    Renderer,
+    Transaction,
+    Transactions,
+)
+from casia_runtime.clock import Clock
 from casia_runtime.consumer import PoisonMessage
-from casia_runtime.inbox import Inbox
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
-from casia_runtime.mongo import MongoClient, Session, in_transaction
-from casia_runtime.outbox import Outbox
 
 log = get_logger(__name__)
 
 SOURCE = "/casia/notifier"
 NOTICE_NAMESPACE = uuid.UUID("a3c9e1f2-5b7d-4e8a-9c0b-1d2e3f4a5b6c")
 
+NO_CONTACT = Outcome(DeliveryStatus.SKIPPED, "no_contact", "Sin dirección de correo")
+NO_CONSENT = Outcome(DeliveryStatus.SKIPPED, "no_consent", "Sin consentimiento")
+
 
 @dataclass(frozen=True, slots=True)
-class Notice:
-    """One notice being handled: its key, the event behind it and where it goes."""
+class Received:
+    """A case event that carries a notice, with the template it is sent with."""
 
-    notice_id: str
-    template: str
     event: RawEvent
     data: CaseEvent
-    recipient: str | None
+    template: str
 
-    def row(self) -> dict[str, Any]:
-        return {
-            "case_number": self.data.case_number,
-            "authorization_number": self.data.authorization_number,
-            "template": self.template,
-            "cause_event_id": self.event.id,
-            "cause_event_type": self.event.type,
-            "recipient": self.recipient,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: str  # sent | failed | skipped
-    reason_code: str | None = None
-    reason: str | None = None
+    def notice(self, recipient: str | None) -> Notice:
+        return Notice(
+            notice_id=f"{self.event.id}|{self.template}",
+            case_number=self.data.case_number,
+            authorization_number=self.data.authorization_number,
+            template=self.template,
+            cause_event_id=self.event.id,
+            cause_event_type=self.event.type,
+            recipient=recipient,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Notifier:
-    """The notice use case, with the ports it needs (built once by the composition root)."""
+    """The notice use case, with the ports it works through (built once by the composition root)."""
 
-    mongo: MongoClient
-    contacts: ContactsReader
+    contacts: Contacts
     deliveries: DeliveryLog
-    outbox: Outbox
-    inbox: Inbox
-    mailer: SmtpMailer
-    renderer: NoticeRenderer
-    clock: Callable[[], datetime]
+    mailer: Mailer
+    renderer: Renderer
+    transactions: Transactions
+    applied: AppliedEvents
+    clock: Clock
     on_commit: Callable[[], None]
+    """Called after a commit that wrote an outbox entry (wakes the relay)."""
     max_attempts: int
+    """SMTP attempts of one notice before it is recorded as failed."""
 
     async def handle(self, message: InboundMessage) -> None:
-        event, data = _parse(message)
-        template = template_for(event.type)
-        if template is None or not isinstance(data, CaseEvent):
-            return  # this event has no notice
-        with bound_correlation(event.correlationid, case_number=data.case_number):
-            async with self.mongo.start_session() as session:
-                if await self.inbox.seen(event.id, session=session):
-                    return
-            contact = await self.contacts.get(data.authorization_number)
-            notice = Notice(f"{event.id}|{template}", template, event, data, contact.email)
-            if not contact.email:
-                await self._finish(notice, Outcome("skipped", "no_contact", "Sin dirección de correo"))
-            elif not contact.consent:
-                await self._finish(notice, Outcome("skipped", "no_consent", "Sin consentimiento"))
-            else:
-                await self._finish(notice, await self._deliver(notice, contact.email))
+        """Send the e-mail a case event calls for, once, and report the outcome.
 
-    async def _deliver(self, notice: Notice, recipient: str) -> Outcome:
-        attempt = await self.deliveries.begin_attempt(notice.notice_id, notice.row(), at=self.clock())
-        rendered = self.renderer.render(notice.template, {"event": notice.data.model_dump(mode="json")})
+        An event without a template is ignored (nothing written). An event already applied
+        sends and writes nothing. Otherwise the notice ends ``skipped`` (no address, no consent),
+        ``sent``, or ``failed`` (refused by the server, or ``max_attempts`` transient failures),
+        and its row, its ``notification.*`` event and the event id are committed together.
+        Raises PoisonMessage for what can never be read; a transient SMTP failure before
+        ``max_attempts`` is raised as is (redelivery retries it), as is any other error. A raise
+        leaves only the attempt count written.
+        """
+        received = _read(message)
+        if received is None:
+            return
+        with bound_correlation(received.event.correlationid, case_number=received.data.case_number):
+            if await self.applied.seen(received.event.id):
+                return  # redelivery: the outcome is already recorded and reported
+            contact = await self.contacts.get(received.data.authorization_number)
+            notice = received.notice(contact.email)
+            outcome = await self._outcome(received, notice, contact)
+            await self._finish(received, notice, outcome)
+
+    async def _outcome(self, received: Received, notice: Notice, contact: Contact) -> Outcome:
+        if not contact.email:
+            return NO_CONTACT
+        if not contact.consent:
+            return NO_CONSENT
+        return await self._deliver(received, notice, recipient=contact.email)
+
+    async def _deliver(self, received: Received, notice: Notice, *, recipient: str) -> Outcome:
+        rendered = self.renderer.render(notice.template, received.data)
+        attempt = await self.deliveries.begin_attempt(notice, at=self.clock())
         mail = Mail(
             message_id=str(uuid.uuid5(NOTICE_NAMESPACE, notice.notice_id)),
             recipient=recipient,
@@ -112,65 +129,71 @@ class Notifier:
         try:
             await self.mailer.send(mail)
         except PermanentDeliveryError as error:
-            return Outcome("failed", "refused", str(error))
-        except Exception as error:
+            return Outcome(DeliveryStatus.FAILED, "refused", str(error))
+        except Exception as error:  # any other failure is transient: counted, then retried
             if attempt < self.max_attempts:
                 log.warning("notice.retrying", attempt=attempt, error=repr(error))
                 raise
-            return Outcome("failed", "unreachable", repr(error))
+            return Outcome(DeliveryStatus.FAILED, "unreachable", repr(error))
         log.info("notice.sent", template=notice.template, attempt=attempt)
-        return Outcome("sent")
+        return Outcome(DeliveryStatus.SENT)
 
-    async def _finish(self, notice: Notice, outcome: Outcome) -> None:
+    async def _finish(self, received: Received, notice: Notice, outcome: Outcome) -> None:
         at = self.clock()
-        message = _report(notice, outcome, at=at)
+        report = _report(received.event, notice, outcome, at=at)
 
-        async def work(session: Session) -> None:
-            await self.deliveries.finish(
-                notice.notice_id,
-                {**notice.row(), "status": outcome.status, "reason": outcome.reason},
-                at=at,
-                session=session,
-            )
-            await self.outbox.add([message], session=session)
-            await self.inbox.record(notice.event.id, at=at, session=session)
+        async def work(tx: Transaction) -> bool:
+            # May run more than once (conflicts): everything it does goes through `tx`.
+            if await tx.inbox.seen(received.event.id):
+                return False  # a concurrent delivery of the same event recorded it first
+            await tx.deliveries.finish(notice, outcome, at=at)
+            await tx.outbox.add([report])
+            await tx.inbox.record(received.event.id, at=at)
+            return True
 
-        await in_transaction(self.mongo, work)
-        self.on_commit()
+        if await self.transactions.run(work):
+            self.on_commit()
 
 
-def _report(notice: Notice, outcome: Outcome, *, at: datetime) -> OutboundMessage:
+def _report(cause: RawEvent, notice: Notice, outcome: Outcome, *, at: datetime) -> OutboundMessage:
+    """The ``notification.*`` event of an outcome; its id derives from the notice and status."""
     common: dict[str, Any] = {
-        "case_number": notice.data.case_number,
+        "case_number": notice.case_number,
         "notification_id": notice.notice_id,
-        "cause_event_id": notice.event.id,
-        "cause_event_type": notice.event.type,
-        "authorization_number": notice.data.authorization_number,
+        "cause_event_id": notice.cause_event_id,
+        "cause_event_type": notice.cause_event_type,
+        "authorization_number": notice.authorization_number,
         "recipient": notice.recipient,
         "template": notice.template,
     }
     data: n.NotificationEvent
-    if outcome.status == "sent":
-        data = n.NotificationSent(**common)
-    elif outcome.status == "failed":
-        data = n.NotificationFailed(**common, reason=outcome.reason or "error")
-    else:
-        data = n.NotificationSkipped(**common, reason_code=outcome.reason_code or "skipped")
+    match outcome.status:
+        case DeliveryStatus.SENT:
+            data = n.NotificationSent(**common)
+        case DeliveryStatus.FAILED:
+            data = n.NotificationFailed(**common, reason=outcome.reason or "error")
+        case _:
+            data = n.NotificationSkipped(**common, reason_code=outcome.reason_code or "skipped")
     event_id = str(uuid.uuid5(NOTICE_NAMESPACE, f"{notice.notice_id}|{outcome.status}"))
     envelope = build_event(
-        data, event_id=event_id, source=SOURCE, time=at, causality=Causality.caused_by(notice.event)
+        data, event_id=event_id, source=SOURCE, time=at, causality=Causality.caused_by(cause)
     )
     return OutboundMessage.from_envelope(envelope, topic=data.topic, key=data.case_number)
 
 
-def _parse(message: InboundMessage) -> tuple[RawEvent, Any]:
+def _read(message: InboundMessage) -> Received | None:
+    """The event and its data if it carries a notice; None for the events that do not."""
     try:
         event = RawEvent.model_validate_json(message.value)
     except ValueError as error:
         raise PoisonMessage(str(error)) from error
-    if template_for(event.type) is None:
-        return event, None  # not ours to read: ignore without parsing its data
+    template = template_for(event.type)
+    if template is None:
+        return None  # not ours to read: ignored without parsing its data
     try:
-        return event, parse_data(event)
+        data = parse_data(event)
     except ValueError as error:
         raise PoisonMessage(str(error)) from error
+    if not isinstance(data, CaseEvent):
+        raise PoisonMessage(f"{event.type} is not a case event")
+    return Received(event, data, template)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session
+from casia_runtime.mongo import first_writer_wins as stored_first
 from casia_runtime.outbox import Outbox, create_outbox_indexes
 from casia_workflow.adapters.case_documents import from_document, to_document
 from casia_workflow.domain import Case, CaseNumber
@@ -21,15 +20,9 @@ OUTBOX = "workflow_outbox"
 INBOX = "workflow_inbox"
 
 
-@contextmanager
-def first_writer_wins(what: str) -> Iterator[None]:
+def first_writer_wins(what: str) -> AbstractContextManager[None]:
     """A duplicate ``_id`` means another writer stored it first: ConcurrentChange, as the ports say."""
-    try:
-        yield
-    except DuplicateKeyError as error:
-        if error.has_error_label("TransientTransactionError"):
-            raise  # left to the driver, which re-runs the whole transaction
-        raise ConcurrentChange(what) from error
+    return stored_first(ConcurrentChange, what)
 
 
 class CaseStore:

@@ -1,0 +1,114 @@
+"""What the gateway needs from the outside world, and nothing more (STYLE.md §6).
+
+Opening a case needs three capabilities: :class:`CaseNumbers` (allocation), :class:`IdempotencyKeys`
+(which case a repeated request opened) and :class:`CommandSender` (Kafka, acknowledged or not).
+The routes also read the workflow's cases (:class:`CaseReader`) and keep the authorization's
+contact details (:class:`ContactStore`).
+
+The MongoDB and Kafka implementations live in ``adapters/``; the in-memory fakes in
+``tests/fakes.py``; ``tests/contract/`` holds them both to these contracts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from casia_contracts.base import Message
+
+
+class BrokerUnavailable(Exception):
+    """Kafka did not acknowledge in time: nothing may be reported as accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyScope:
+    """An ``Idempotency-Key`` belongs to one caller acting for one authorization."""
+
+    caller: str
+    authorization: str
+    key: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.caller}|{self.authorization}|{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The case a key opened, a fingerprint of the request, and whether its command was acked."""
+
+    case_number: str
+    request_hash: str
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """An authorization's contact e-mail and consent to receive notices; empty until first set."""
+
+    authorization_number: str
+    email: str | None
+    consent: bool
+    updated_at: datetime | None
+    updated_by: str | None
+
+    @classmethod
+    def empty(cls, authorization_number: str) -> Contact:
+        return cls(authorization_number, None, False, None, None)
+
+
+class CaseNumbers(Protocol):
+    async def allocate(self, *, year: int) -> str:
+        """The next number of ``year``'s sequence, ``CAS-<year>-<7 digits>``, starting at 1.
+
+        Atomic: concurrent callers get distinct, consecutive numbers; years are independent.
+        """
+        ...
+
+
+class IdempotencyKeys(Protocol):
+    """Which case an ``Idempotency-Key`` opened, per scope (kept for at least a week)."""
+
+    async def find(self, scope: IdempotencyScope) -> IdempotencyRecord | None:
+        """The record claimed for ``scope``, with its latest ``published``; None if unclaimed."""
+        ...
+
+    async def claim(
+        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+    ) -> IdempotencyRecord:
+        """Store an unpublished record for ``scope`` and return it; if ``scope`` was already
+        claimed (a concurrent request won), store nothing and return the stored record."""
+        ...
+
+    async def mark_published(self, scope: IdempotencyScope) -> None:
+        """Record that the command of ``scope``'s case was acknowledged; ``find`` shows it."""
+        ...
+
+
+class CommandSender(Protocol):
+    async def send(self, command: Message, *, command_id: str, correlation_id: str, at: datetime) -> None:
+        """Publish ``command`` keyed by its case number and return once the broker acknowledged.
+
+        ``command_id`` is the message id the consumer deduplicates by: re-sending a command with
+        the same id is harmless. Raises :class:`BrokerUnavailable` when there is no
+        acknowledgement; the command may then not have been sent.
+        """
+        ...
+
+
+class CaseReader(Protocol):
+    async def get(self, case_number: str) -> dict[str, Any] | None:
+        """The case document as the workflow stored it (the read model); None if not (yet) stored."""
+        ...
+
+
+class ContactStore(Protocol):
+    async def get(self, authorization_number: str) -> Contact:
+        """The contact last put for the authorization, or :meth:`Contact.empty`."""
+        ...
+
+    async def put(self, contact: Contact) -> None:
+        """Replace the authorization's contact with ``contact``."""
+        ...

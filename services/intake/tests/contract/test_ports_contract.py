@@ -1,0 +1,322 @@
+"""The ports' contract, held against the in-memory fakes and the real adapters alike.
+
+Each test runs twice: on ``tests/fakes.py`` and on the adapter — the MongoDB ones against the
+real MongoDB of the local stack (a database of its own, dropped after), the Kafka sender over
+the runtime's Publisher port (sending real commands would reach the running workflow). If a
+behaviour differs, the fake is what gets fixed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from casia_intake.adapters.commands import KafkaCommandSender
+from casia_intake.adapters.mongo import (
+    MongoCaseNumbers,
+    MongoCaseReader,
+    MongoContacts,
+    MongoIdempotencyKeys,
+)
+from casia_intake.service.ports import (
+    BrokerUnavailable,
+    CaseNumbers,
+    CaseReader,
+    CommandSender,
+    Contact,
+    ContactStore,
+    IdempotencyKeys,
+    IdempotencyRecord,
+)
+from casia_runtime.messages import OutboundMessage
+from casia_runtime.mongo import Document
+
+from ..builders import T0, case_document, new_scope, open_command
+from ..fakes import (
+    InMemoryCaseNumbers,
+    InMemoryCaseReader,
+    InMemoryContacts,
+    InMemoryIdempotencyKeys,
+    RecordingCommandSender,
+)
+
+CASE_NUMBER = re.compile(r"CAS-(\d{4})-(\d{7})")
+HASH = "a" * 64
+
+
+@dataclass(frozen=True, kw_only=True)
+class Backend:
+    numbers: CaseNumbers
+    keys: IdempotencyKeys
+    cases: CaseReader
+    contacts: ContactStore
+    store_case: Callable[[dict[str, Any]], Awaitable[None]]
+    """Store a case document as the workflow does (intake itself never writes cases)."""
+
+
+def in_memory() -> Backend:
+    cases = InMemoryCaseReader()
+
+    async def store_case(document: dict[str, Any]) -> None:
+        cases.add(document)
+
+    return Backend(
+        numbers=InMemoryCaseNumbers(),
+        keys=InMemoryIdempotencyKeys(),
+        cases=cases,
+        contacts=InMemoryContacts(),
+        store_case=store_case,
+    )
+
+
+def in_mongo(db: AsyncDatabase[Document]) -> Backend:
+    async def store_case(document: dict[str, Any]) -> None:
+        await db.cases.insert_one({"_id": document["case_number"], **document})
+
+    return Backend(
+        numbers=MongoCaseNumbers(db),
+        keys=MongoIdempotencyKeys(db),
+        cases=MongoCaseReader(db),
+        contacts=MongoContacts(db),
+        store_case=store_case,
+    )
+
+
+@pytest.fixture(params=["fake", pytest.param("mongo", marks=pytest.mark.integration)])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    if request.param == "fake":
+        return in_memory()
+    return in_mongo(request.getfixturevalue("db"))
+
+
+def sequence_of(numbers: list[str], *, year: int) -> list[int]:
+    """The sequence numbers, checking each is ``CAS-<year>-<7 digits>``."""
+    found = [CASE_NUMBER.fullmatch(number) for number in numbers]
+    assert all(match is not None and match[1] == str(year) for match in found), numbers
+    return [int(match[2]) for match in found if match is not None]
+
+
+# --- CaseNumbers ---------------------------------------------------------------------------------
+
+
+async def test_numbers_are_cas_year_and_seven_digits_starting_at_one(backend: Backend) -> None:
+    first = await backend.numbers.allocate(year=2026)
+    second = await backend.numbers.allocate(year=2026)
+
+    assert (first, second) == ("CAS-2026-0000001", "CAS-2026-0000002")
+
+
+async def test_concurrent_allocations_give_distinct_consecutive_numbers(backend: Backend) -> None:
+    numbers = await asyncio.gather(*(backend.numbers.allocate(year=2026) for _ in range(50)))
+
+    assert sorted(sequence_of(list(numbers), year=2026)) == list(range(1, 51))
+
+
+async def test_each_year_has_its_own_sequence(backend: Backend) -> None:
+    years = [2025, 2026, 2027] * 10
+    numbers = await asyncio.gather(*(backend.numbers.allocate(year=year) for year in years))
+
+    for year in (2025, 2026, 2027):
+        of_year = [number for number, y in zip(numbers, years, strict=True) if y == year]
+        assert sorted(sequence_of(of_year, year=year)) == list(range(1, 11))
+
+
+# --- IdempotencyKeys -----------------------------------------------------------------------------
+
+
+async def test_an_unclaimed_scope_is_not_found(backend: Backend) -> None:
+    assert await backend.keys.find(new_scope()) is None
+
+
+async def test_a_claim_is_found_unpublished(backend: Backend) -> None:
+    scope = new_scope()
+
+    claimed = await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+
+    expected = IdempotencyRecord(case_number="CAS-2026-0000001", request_hash=HASH, published=False)
+    assert claimed == expected
+    assert await backend.keys.find(scope) == expected
+
+
+async def test_a_claim_after_another_returns_the_stored_record_and_stores_nothing(backend: Backend) -> None:
+    scope = new_scope()
+    first = await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+
+    second = await backend.keys.claim(
+        scope, case_number="CAS-2026-0000002", request_hash="b" * 64, at=T0 + timedelta(seconds=1)
+    )
+
+    assert second == first
+    assert await backend.keys.find(scope) == first
+
+
+async def test_concurrent_claims_all_return_the_winners_record(backend: Backend) -> None:
+    scope = new_scope()
+
+    records = await asyncio.gather(
+        *(
+            backend.keys.claim(scope, case_number=f"CAS-2026-{n:07d}", request_hash=HASH, at=T0)
+            for n in range(1, 11)
+        )
+    )
+
+    winner = await backend.keys.find(scope)
+    assert winner is not None
+    assert set(records) == {winner}
+
+
+async def test_scopes_differ_by_caller_authorization_and_key(backend: Backend) -> None:
+    scope = new_scope()
+    others = [
+        new_scope(),  # another key
+        type(scope)(caller="87654321X", authorization=scope.authorization, key=scope.key),
+        type(scope)(caller=scope.caller, authorization="7654321", key=scope.key),
+    ]
+    await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+
+    for other in others:
+        assert await backend.keys.find(other) is None
+
+
+async def test_mark_published_is_visible_to_find_and_to_a_later_claim(backend: Backend) -> None:
+    scope = new_scope()
+    await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+
+    await backend.keys.mark_published(scope)
+
+    published = IdempotencyRecord(case_number="CAS-2026-0000001", request_hash=HASH, published=True)
+    assert await backend.keys.find(scope) == published
+    assert (
+        await backend.keys.claim(scope, case_number="CAS-2026-0000002", request_hash=HASH, at=T0) == published
+    )
+
+
+async def test_mark_published_of_an_unclaimed_scope_claims_nothing(backend: Backend) -> None:
+    scope = new_scope()
+
+    await backend.keys.mark_published(scope)
+
+    assert await backend.keys.find(scope) is None
+
+
+# --- CaseReader ----------------------------------------------------------------------------------
+
+
+async def test_a_case_not_stored_is_none(backend: Backend) -> None:
+    assert await backend.cases.get("CAS-2026-0000001") is None
+
+
+async def test_a_stored_case_is_read_as_the_workflow_stored_it(backend: Backend) -> None:
+    document = case_document("CAS-2026-0000007")
+    await backend.store_case(document)
+
+    found = await backend.cases.get("CAS-2026-0000007")
+
+    assert found == {"_id": "CAS-2026-0000007", **document}
+    assert await backend.cases.get("CAS-2026-0000008") is None
+
+
+# --- ContactStore --------------------------------------------------------------------------------
+
+
+async def test_a_contact_never_put_is_empty(backend: Backend) -> None:
+    assert await backend.contacts.get("1234567") == Contact("1234567", None, False, None, None)
+
+
+async def test_a_contact_put_is_read_back_and_replaced_by_the_next(backend: Backend) -> None:
+    first = Contact("1234567", "ana@example.es", True, T0, "12345678Z")
+    second = Contact("1234567", None, False, T0 + timedelta(minutes=1), "87654321X")
+
+    await backend.contacts.put(first)
+    assert await backend.contacts.get("1234567") == first
+
+    await backend.contacts.put(second)
+    assert await backend.contacts.get("1234567") == second
+    assert await backend.contacts.get("7654321") == Contact.empty("7654321")
+
+
+# --- CommandSender -------------------------------------------------------------------------------
+
+
+class SwitchablePublisher:
+    """The runtime's Publisher port: fails like an unreachable broker while ``down``."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.published: list[OutboundMessage] = []
+
+    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
+        if self.down:
+            raise ConnectionError("Unable to bootstrap from 127.0.0.1:9092")
+        self.published.extend(messages)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SenderBackend:
+    sender: CommandSender
+    set_down: Callable[[bool], None]
+    delivered: Callable[[], list[tuple[str, str]]]
+    """(command id, Kafka key) of every acknowledged send, in order."""
+
+
+def recording_sender() -> SenderBackend:
+    fake = RecordingCommandSender()
+
+    def set_down(down: bool) -> None:
+        fake.down = down
+
+    return SenderBackend(
+        sender=fake,
+        set_down=set_down,
+        delivered=lambda: [(s.command_id, s.command.case_number) for s in fake.sent],
+    )
+
+
+def kafka_sender() -> SenderBackend:
+    publisher = SwitchablePublisher()
+
+    def set_down(down: bool) -> None:
+        publisher.down = down
+
+    return SenderBackend(
+        sender=KafkaCommandSender(publisher, timeout_seconds=1.0),
+        set_down=set_down,
+        delivered=lambda: [(m.id, m.key) for m in publisher.published],
+    )
+
+
+@pytest.fixture(params=["fake", "kafka"])
+def senders(request: pytest.FixtureRequest) -> SenderBackend:
+    return recording_sender() if request.param == "fake" else kafka_sender()
+
+
+async def test_an_acknowledged_send_is_delivered_once_with_its_id_keyed_by_case(
+    senders: SenderBackend,
+) -> None:
+    command = open_command("CAS-2026-0000001")
+
+    await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
+
+    assert senders.delivered() == [("id-1", "CAS-2026-0000001")]
+
+
+async def test_a_send_without_acknowledgement_raises_broker_unavailable_and_delivers_nothing(
+    senders: SenderBackend,
+) -> None:
+    command = open_command("CAS-2026-0000001")
+    senders.set_down(True)
+
+    with pytest.raises(BrokerUnavailable):
+        await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
+
+    assert senders.delivered() == []
+    senders.set_down(False)
+    await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
+    assert senders.delivered() == [("id-1", "CAS-2026-0000001")]

@@ -1,0 +1,138 @@
+"""Hand-written in-memory fakes of the gateway's ports (``casia_intake.service.ports``).
+
+They keep the adapters' semantics, checked by ``tests/contract/``: numbers come from a counter
+per year; a claim of a scope already claimed stores nothing and returns the stored record (the
+MongoDB adapter's DuplicateKeyError path); a send either is acknowledged and recorded or raises
+BrokerUnavailable. Every call yields to the event loop once, as real I/O does, so concurrent
+callers interleave between calls (each call itself is atomic, like one MongoDB operation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from casia_contracts.base import Message
+from casia_intake.service.ports import (
+    BrokerUnavailable,
+    Contact,
+    IdempotencyRecord,
+    IdempotencyScope,
+)
+
+
+@dataclass
+class ManualClock:
+    """Time the test controls (millisecond precision, like MongoDB)."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+class InMemoryCaseNumbers:
+    """CaseNumbers: a counter per year, starting at 1."""
+
+    def __init__(self) -> None:
+        self.last: defaultdict[int, int] = defaultdict(int)
+
+    async def allocate(self, *, year: int) -> str:
+        await asyncio.sleep(0)
+        self.last[year] += 1
+        return f"CAS-{year}-{self.last[year]:07d}"
+
+
+class InMemoryIdempotencyKeys:
+    """IdempotencyKeys: records by scope; ``claimed_at`` keeps each record's creation time."""
+
+    def __init__(self) -> None:
+        self.records: dict[IdempotencyScope, IdempotencyRecord] = {}
+        self.claimed_at: dict[IdempotencyScope, datetime] = {}
+
+    async def find(self, scope: IdempotencyScope) -> IdempotencyRecord | None:
+        await asyncio.sleep(0)
+        return self.records.get(scope)
+
+    async def claim(
+        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+    ) -> IdempotencyRecord:
+        await asyncio.sleep(0)
+        stored = self.records.get(scope)
+        if stored is not None:  # a concurrent request won: its record, not ours
+            return stored
+        record = IdempotencyRecord(case_number=case_number, request_hash=request_hash, published=False)
+        self.records[scope] = record
+        self.claimed_at[scope] = at
+        return record
+
+    async def mark_published(self, scope: IdempotencyScope) -> None:
+        await asyncio.sleep(0)
+        stored = self.records.get(scope)
+        if stored is not None:  # like an update_one that matches nothing
+            self.records[scope] = IdempotencyRecord(
+                case_number=stored.case_number, request_hash=stored.request_hash, published=True
+            )
+
+
+@dataclass(frozen=True)
+class SentCommand:
+    command: Message
+    command_id: str
+    correlation_id: str
+    at: datetime
+
+
+class RecordingCommandSender:
+    """CommandSender: records every acknowledged send; while ``down``, every send raises
+    BrokerUnavailable and records nothing (``refused`` counts those attempts)."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentCommand] = []
+        self.down = False
+        self.refused = 0
+
+    async def send(self, command: Message, *, command_id: str, correlation_id: str, at: datetime) -> None:
+        await asyncio.sleep(0)
+        if self.down:
+            self.refused += 1
+            raise BrokerUnavailable("the fake broker is down")
+        self.sent.append(SentCommand(command, command_id, correlation_id, at))
+
+
+class InMemoryCaseReader:
+    """CaseReader: the case documents a test stores with :meth:`add`, as the workflow would."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+
+    def add(self, document: dict[str, Any]) -> None:
+        """Store ``document`` under its ``case_number`` (as ``_id`` too, like the workflow)."""
+        self.documents[document["case_number"]] = {"_id": document["case_number"], **document}
+
+    async def get(self, case_number: str) -> dict[str, Any] | None:
+        await asyncio.sleep(0)
+        found = self.documents.get(case_number)
+        return copy.deepcopy(found) if found is not None else None
+
+
+class InMemoryContacts:
+    """ContactStore: the last contact put per authorization."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, Contact] = {}
+
+    async def get(self, authorization_number: str) -> Contact:
+        await asyncio.sleep(0)
+        return self.contacts.get(authorization_number, Contact.empty(authorization_number))
+
+    async def put(self, contact: Contact) -> None:
+        await asyncio.sleep(0)
+        self.contacts[contact.authorization_number] = contact

@@ -1,0 +1,103 @@
+"""The gateway served over ASGI with every port faked, for the route tests.
+
+No lifespan runs over ASGITransport, so :func:`serving_fakes` sets ``app.state`` the way the
+lifespan does, from the fakes. Tokens are real local (HS256) tokens checked by the real verifier.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from casia_contracts.commands import OpenCase
+from casia_contracts.values import AuthorizationRef
+from casia_intake.app import create_app
+from casia_intake.auth import AuthorizationClaim, Claims, Role, TokenVerifier, mint_dev_token
+from casia_intake.domain.catalog import load_catalog
+from casia_intake.service.opening import CaseOpening
+from casia_intake.settings import IntakeSettings
+from casia_intake.wiring import Intake
+
+from .builders import AUTHORIZATION, AUTORIZADO
+from .fakes import (
+    InMemoryCaseNumbers,
+    InMemoryCaseReader,
+    InMemoryContacts,
+    InMemoryIdempotencyKeys,
+    ManualClock,
+    RecordingCommandSender,
+)
+
+PROBLEM = "application/problem+json"
+CASES = f"/v1/authorizations/{AUTHORIZATION.number}/cases"
+OTHER = AuthorizationRef(number="7654321", holder_nif="B76543210", business_name="Asesoría Luis")
+BODY = {
+    "case_type": "consulta",
+    "subject": "gestion_autorizaciones",
+    "category": "datos_contacto",
+    "affects_current_period": False,
+    "title": "Duda sobre contacto",
+    "description": "Una consulta.",
+}
+FIRST_NUMBER = "CAS-2026-0000001"  # the fake allocator's first number in the clock's year
+
+
+@dataclass(frozen=True)
+class Gateway:
+    client: httpx.AsyncClient
+    settings: IntakeSettings
+    clock: ManualClock
+    cases: InMemoryCaseReader
+    contacts: InMemoryContacts
+    sender: RecordingCommandSender
+
+    def headers(
+        self,
+        *,
+        roles: Sequence[Role] = (Role.AUTORIZADO,),
+        authorizations: Sequence[AuthorizationRef] = (AUTHORIZATION,),
+    ) -> dict[str, str]:
+        claims = Claims(
+            sub=AUTORIZADO.nif,
+            name=AUTORIZADO.name,
+            email="ana@example.es",
+            roles=tuple(roles),
+            authorizations=tuple(AuthorizationClaim.model_validate(a.model_dump()) for a in authorizations),
+        )
+        token = mint_dev_token(self.settings, claims, now=int(time.time()), ttl_seconds=300)
+        return {"Authorization": f"Bearer {token}"}
+
+    def sent_commands(self) -> list[OpenCase]:
+        return [s.command for s in self.sender.sent if isinstance(s.command, OpenCase)]
+
+
+@asynccontextmanager
+async def serving_fakes() -> AsyncIterator[Gateway]:
+    """The app over fresh fakes; the clock stands still at ``ManualClock``'s start."""
+    settings = IntakeSettings(read_your_writes_seconds=0, retry_after_seconds=7)
+    clock, cases, contacts = ManualClock(), InMemoryCaseReader(), InMemoryContacts()
+    sender = RecordingCommandSender()
+    app = create_app(settings)
+    app.state.verifier = TokenVerifier(settings)
+    app.state.intake = Intake(
+        settings=settings,
+        catalog=load_catalog(),
+        opening=CaseOpening(numbers=InMemoryCaseNumbers(), keys=InMemoryIdempotencyKeys(), sender=sender),
+        cases=cases,
+        contacts=contacts,
+        clock=clock,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+        yield Gateway(client, settings, clock, cases, contacts, sender)
+
+
+def assert_problem(response: httpx.Response, status: int, kind: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == f"/problems/{kind}"
+    assert response.json()["status"] == status

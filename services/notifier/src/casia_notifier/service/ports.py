@@ -1,0 +1,203 @@
+"""What the notice use case needs from the outside world, and nothing more (STYLE.md §6).
+
+Sending happens outside any transaction: the contact is read (:class:`Contacts`), the attempt is
+counted in the delivery log (:class:`DeliveryLog`) and the mail handed to the server
+(:class:`Mailer`). The outcome is then recorded as one unit of work: a :class:`Transaction`
+finishes the notice's row, appends its report to the outbox and records the event in the inbox,
+and :class:`Transactions` commits all of it or none of it. :class:`AppliedEvents` answers, before
+anything is sent, whether an event was already recorded.
+
+The MongoDB and SMTP implementations live in ``adapters/``; the in-memory fakes in
+``tests/fakes.py``; ``tests/contract/`` holds them both to these contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol, TypeVar
+
+from casia_contracts.case_events import CaseEvent
+from casia_runtime.messages import OutboundMessage
+
+T = TypeVar("T")
+
+
+class ConcurrentChange(Exception):
+    """Another writer got there first (an event id already recorded in the inbox). The transaction
+    is discarded; handling the event again sees the winner's record."""
+
+
+class PermanentDeliveryError(Exception):
+    """The mail server refused the message for good (a 5xx reply): retrying cannot help."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Where an authorization's notices go, and whether it agreed to receive them."""
+
+    email: str | None
+    consent: bool
+
+
+class Contacts(Protocol):
+    async def get(self, authorization_number: str) -> Contact:
+        """The authorization's contact as it is now (intake writes it; a change applies at once).
+
+        An authorization without a stored contact has no address and no consent.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    message_id: str
+    """Stable per notice, so a re-sent notice carries the same id and can be recognised."""
+    recipient: str
+    subject: str
+    body: str
+    """Plain text, sent exactly as given."""
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> None:
+        """Return once the server has accepted ``mail``.
+
+        Raises PermanentDeliveryError when the server refuses it for good; any other error is
+        transient (unreachable server, timeout, 4xx) and sending again may succeed.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedNotice:
+    subject: str
+    body: str
+
+
+class Renderer(Protocol):
+    def render(self, template: str, event: CaseEvent) -> RenderedNotice:
+        """The e-mail of ``template`` for ``event``: a non-empty Spanish subject and a plain-text
+        body, neither HTML-escaped. Raises for an unknown template or a value it lacks."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notice: an event's e-mail to its authorization's contact, keyed by ``notice_id``."""
+
+    notice_id: str
+    case_number: str
+    authorization_number: str
+    template: str
+    cause_event_id: str
+    cause_event_type: str
+    recipient: str | None
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    """Being sent: at least one attempt began, no outcome yet."""
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a notice ended: ``sent``, ``failed`` or ``skipped``, with a code and words for why."""
+
+    status: DeliveryStatus
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """A notice's row in the delivery log."""
+
+    notice: Notice
+    status: DeliveryStatus
+    attempts: int
+    """How many sending attempts began (0 for a notice skipped without one)."""
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+class DeliveryLog(Protocol):
+    """One row per notice, outside any transaction: the attempt count survives a failed one."""
+
+    async def begin_attempt(self, notice: Notice, *, at: datetime) -> int:
+        """Count one more sending attempt of ``notice`` and return its number (1 for the first).
+
+        Creates the row as ``pending`` on the first attempt; later attempts change only the count
+        (and the time of the last attempt). Counts are per notice.
+        """
+        ...
+
+    async def get(self, notice_id: str) -> DeliveryRow | None:
+        """The committed row of the notice; None if it has none."""
+        ...
+
+
+class DeliveryOutcomes(Protocol):
+    """The delivery log as one transaction writes it."""
+
+    async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime) -> None:
+        """Record how the notice ended: its data, status, reason code and reason.
+
+        Keeps the attempt count; a notice finished without an attempt gets a row with 0 attempts.
+        """
+        ...
+
+
+class OutboxWriter(Protocol):
+    async def add(self, messages: Sequence[OutboundMessage]) -> None:
+        """Append messages to publish once the transaction commits; the relay keeps their order."""
+        ...
+
+
+class Inbox(Protocol):
+    """The ids of the events already applied, as one transaction sees them."""
+
+    async def seen(self, event_id: str) -> bool: ...
+
+    async def record(self, event_id: str, *, at: datetime) -> None:
+        """Mark the event as applied. Raises ConcurrentChange if it already was."""
+        ...
+
+
+class Transaction(Protocol):
+    """One unit of work: what it writes is committed together or not at all."""
+
+    @property
+    def deliveries(self) -> DeliveryOutcomes: ...
+
+    @property
+    def outbox(self) -> OutboxWriter: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
+
+
+class Transactions(Protocol):
+    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work`` in a fresh transaction and commit its writes if it returns.
+
+        If ``work`` raises, nothing it wrote is kept and the error propagates. ``work`` may run
+        more than once (a conflict with a concurrent writer re-runs it against the newer state),
+        so it must keep no effects outside the transaction.
+        """
+        ...
+
+
+class AppliedEvents(Protocol):
+    async def seen(self, event_id: str) -> bool:
+        """Whether a committed transaction recorded the event in the inbox.
+
+        Read outside any transaction: a quick answer before sending, which the transaction that
+        records the outcome checks again.
+        """
+        ...
