@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.kafka import make_broker
-from casia_runtime.mongo import MongoClient, make_mongo_client
+from casia_runtime.mongo import Document, MongoClient
 from casia_runtime.settings import RuntimeSettings
+from casia_runtime.testing.mongo import mongo_client, throwaway_database
 
 TEST_TOPIC = "casia.test.runtime.v1"
 
@@ -24,21 +25,15 @@ def settings() -> RuntimeSettings:
 
 @pytest.fixture
 async def mongo(settings: RuntimeSettings) -> AsyncIterator[MongoClient]:
-    client = make_mongo_client(settings)
-    yield client
-    await client.close()
+    async with mongo_client(settings) as client:
+        yield client
 
 
 @pytest.fixture
-def db_name() -> str:
+async def db(mongo: MongoClient) -> AsyncIterator[AsyncDatabase[Document]]:
     """A database of the test's own, dropped afterwards: no test sees another's rows."""
-    return f"casia_test_{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-async def db(mongo: MongoClient, db_name: str) -> AsyncIterator[object]:
-    yield mongo[db_name]
-    await mongo.drop_database(db_name)
+    async with throwaway_database(mongo) as database:
+        yield database
 
 
 @pytest.fixture

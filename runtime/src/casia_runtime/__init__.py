@@ -1,1 +1,1 @@
-"""Shared runtime of the CASIA services: settings, logs, Kafka, MongoDB, outbox, inbox, health."""
+"""Shared runtime of the CASIA services: settings, logs, Kafka, MongoDB, outbox, inbox, ports, health."""

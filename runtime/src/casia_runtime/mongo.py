@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
+from casia_runtime.ports import ConcurrentChange
 from casia_runtime.settings import RuntimeSettings
 
 T = TypeVar("T")
@@ -56,8 +57,9 @@ async def mongo_ready(client: MongoClient) -> bool:
 
 
 @contextmanager
-def first_writer_wins(conflict: Callable[[str], Exception], what: str) -> Iterator[None]:
-    """Turn a duplicate ``_id`` (another writer stored it first) into the caller's ``conflict``.
+def first_writer_wins(what: str) -> Iterator[None]:
+    """Turn a duplicate ``_id`` (another writer stored ``what`` first) into ConcurrentChange, as
+    :mod:`casia_runtime.ports` says.
 
     A duplicate labelled TransientTransactionError is left alone: the driver re-runs the whole
     transaction, which then sees the winner's write.
@@ -67,4 +69,4 @@ def first_writer_wins(conflict: Callable[[str], Exception], what: str) -> Iterat
     except DuplicateKeyError as error:
         if error.has_error_label("TransientTransactionError"):
             raise
-        raise conflict(what) from error
+        raise ConcurrentChange(what) from error

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from casia_contracts.base import Message
@@ -23,19 +23,6 @@ from casia_intake.service.ports import (
     IdempotencyRecord,
     IdempotencyScope,
 )
-
-
-@dataclass
-class ManualClock:
-    """Time the test controls (millisecond precision, like MongoDB)."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 class InMemoryCaseNumbers:

@@ -21,6 +21,7 @@ from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
 from casia_intake.wiring import Intake
+from casia_runtime.testing.clock import ManualClock
 
 from .builders import AUTHORIZATION, AUTORIZADO
 from .fakes import (
@@ -28,7 +29,6 @@ from .fakes import (
     InMemoryCaseReader,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
-    ManualClock,
     RecordingCommandSender,
 )
 

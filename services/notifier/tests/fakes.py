@@ -1,21 +1,19 @@
 """Hand-written in-memory fakes of the notifier's ports (``casia_notifier.service.ports``).
 
-They keep the adapters' semantics, checked by ``tests/contract/``: a transaction sees a snapshot
-of the committed state taken when it starts plus its own writes, and is applied only if ``work``
-returns; a commit that would overwrite what another writer committed meanwhile (a delivery row,
-an inbox record) re-runs ``work``, as the driver does on a write conflict; recording an event id
-already recorded raises ConcurrentChange. Attempts are counted outside any transaction.
+They build on the runtime's fakes (:mod:`casia_runtime.testing.memory`) and keep the adapters'
+semantics, checked by ``tests/contract/``: a transaction sees a snapshot of the committed state
+taken when it starts plus its own writes, and is applied only if ``work`` returns; a commit that
+would overwrite what another writer committed meanwhile (a delivery row, an inbox record) re-runs
+``work``, as the driver does on a write conflict; recording an event id already recorded raises
+ConcurrentChange. Attempts are counted outside any transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from datetime import datetime
 
 from casia_notifier.service.ports import (
-    ConcurrentChange,
     Contact,
     DeliveryRow,
     DeliveryStatus,
@@ -23,27 +21,14 @@ from casia_notifier.service.ports import (
     Notice,
     Outcome,
     PermanentDeliveryError,
-    Transaction,
 )
-from casia_runtime.messages import OutboundMessage
-
-T = TypeVar("T")
-
-MAX_ATTEMPTS = 100
-"""Re-runs of one conflicting transaction before giving up (the driver gives up after 120 s)."""
-
-
-@dataclass
-class ManualClock:
-    """Time the test controls (millisecond precision, like MongoDB)."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+from casia_runtime.testing.memory import (
+    InMemoryInbox,
+    InMemoryOutbox,
+    InMemorySession,
+    InMemoryTransactions,
+    TableView,
+)
 
 
 class MailServerDown(ConnectionError):
@@ -91,48 +76,24 @@ class InMemoryContacts:
         return self.stored.get(authorization_number, Contact(email=None, consent=False))
 
 
+@dataclass(frozen=True)
 class InMemoryDeliveries:
     """DeliveryOutcomes: the snapshot's rows under the ones this transaction finished."""
 
-    def __init__(self, snapshot: Mapping[str, DeliveryRow]) -> None:
-        self.snapshot = snapshot
-        self.written: dict[str, DeliveryRow] = {}
+    rows: TableView[str, DeliveryRow]
 
     async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime) -> None:
-        current = self.written.get(notice.notice_id, self.snapshot.get(notice.notice_id))
-        self.written[notice.notice_id] = DeliveryRow(
-            notice=notice,
-            status=outcome.status,
-            attempts=current.attempts if current else 0,
-            reason_code=outcome.reason_code,
-            reason=outcome.reason,
+        current = self.rows.get(notice.notice_id)
+        self.rows.put(
+            notice.notice_id,
+            DeliveryRow(
+                notice=notice,
+                status=outcome.status,
+                attempts=current.attempts if current else 0,
+                reason_code=outcome.reason_code,
+                reason=outcome.reason,
+            ),
         )
-
-
-class InMemoryOutbox:
-    """OutboxWriter: the messages one transaction appends, in order."""
-
-    def __init__(self) -> None:
-        self.added: list[OutboundMessage] = []
-
-    async def add(self, messages: Sequence[OutboundMessage]) -> None:
-        self.added.extend(messages)
-
-
-class InMemoryInbox:
-    """Inbox: the snapshot's event ids under the ones this transaction records."""
-
-    def __init__(self, snapshot: frozenset[str]) -> None:
-        self.snapshot = snapshot
-        self.recorded: dict[str, datetime] = {}
-
-    async def seen(self, event_id: str) -> bool:
-        return event_id in self.recorded or event_id in self.snapshot
-
-    async def record(self, event_id: str, *, at: datetime) -> None:
-        if await self.seen(event_id):
-            raise ConcurrentChange(event_id)
-        self.recorded[event_id] = at
 
 
 @dataclass(frozen=True)
@@ -142,18 +103,21 @@ class InMemoryTransaction:
     inbox: InMemoryInbox
 
 
-class InMemoryStore:
+class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
     """The notifier's database in memory: DeliveryLog, Transactions and AppliedEvents.
 
     ``rows``, ``outbox`` and ``inbox`` are the committed state, for tests to read.
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.rows: dict[str, DeliveryRow] = {}
-        self.outbox: list[OutboundMessage] = []
-        self.inbox: dict[str, datetime] = {}
-        self.attempts = 0
-        """How many times a ``work`` ran, re-runs included."""
+
+    def begin(self, session: InMemorySession) -> InMemoryTransaction:
+        # Rows are immutable, so a shallow copy is a snapshot.
+        return InMemoryTransaction(
+            InMemoryDeliveries(session.table(self.rows)), session.outbox, session.inbox
+        )
 
     async def begin_attempt(self, notice: Notice, *, at: datetime) -> int:
         current = self.rows.get(notice.notice_id)
@@ -165,35 +129,3 @@ class InMemoryStore:
 
     async def get(self, notice_id: str) -> DeliveryRow | None:
         return self.rows.get(notice_id)
-
-    async def seen(self, event_id: str) -> bool:
-        return event_id in self.inbox
-
-    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
-        for _ in range(MAX_ATTEMPTS):
-            self.attempts += 1
-            transaction = self._begin()
-            result = await work(transaction)  # a raise discards `transaction`: nothing was applied
-            if not self._conflicts(transaction):
-                self._commit(transaction)
-                return result
-        raise ConcurrentChange(f"still conflicting after {MAX_ATTEMPTS} attempts")
-
-    def _begin(self) -> InMemoryTransaction:
-        # Rows are immutable, so shallow copies are a snapshot.
-        return InMemoryTransaction(
-            deliveries=InMemoryDeliveries(dict(self.rows)),
-            outbox=InMemoryOutbox(),
-            inbox=InMemoryInbox(frozenset(self.inbox)),
-        )
-
-    def _conflicts(self, transaction: InMemoryTransaction) -> bool:
-        """Whether another writer committed, since this one began, something it writes."""
-        deliveries = transaction.deliveries
-        moved = any(self.rows.get(i) is not deliveries.snapshot.get(i) for i in deliveries.written)
-        return moved or any(event_id in self.inbox for event_id in transaction.inbox.recorded)
-
-    def _commit(self, transaction: InMemoryTransaction) -> None:
-        self.rows.update(transaction.deliveries.written)
-        self.outbox.extend(transaction.outbox.added)
-        self.inbox.update(transaction.inbox.recorded)

@@ -10,8 +10,8 @@ from pathlib import Path
 from casia_contracts import case_events as e
 from casia_contracts import values as v
 from casia_contracts.base import Message
-from casia_contracts.envelope import Causality, build_event
-from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.messages import InboundMessage
+from casia_runtime.testing.messages import as_received as received
 
 GOLDEN = Path(__file__).parents[3] / "contracts" / "tests" / "golden"
 """One hand-checked envelope per message type, kept exact by the contracts' own tests."""
@@ -28,15 +28,8 @@ def new_authorization() -> str:
 
 
 def as_received(data: Message, *, event_id: str | None = None) -> InboundMessage:
-    envelope = build_event(
-        data,
-        event_id=event_id or str(uuid.uuid4()),
-        source="/casia/workflow",
-        time=AT,
-        causality=Causality.start("test"),
-    )
-    sent = OutboundMessage.from_envelope(envelope, topic=data.topic, key=data.case_number)
-    return InboundMessage(topic=sent.topic, partition=0, offset=0, key=sent.key, value=sent.value)
+    """``data`` as the notifier reads it, published by the workflow at ``AT``."""
+    return received(data, source="/casia/workflow", at=AT, event_id=event_id)
 
 
 def annulled(authorization: str, *, reason: str = "Duplicado & <urgente>") -> e.CaseAnnulled:

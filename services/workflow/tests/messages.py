@@ -10,23 +10,16 @@ from casia_contracts import commands as c
 from casia_contracts import documents as docs
 from casia_contracts import values as v
 from casia_contracts.base import Message
-from casia_contracts.envelope import Causality, build_event
-from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.messages import InboundMessage
+from casia_runtime.testing.messages import as_received as received
 
 AUTORIZADO = v.PersonRef(nif="12345678Z", name="Ana Pérez")
 CLERK = v.PersonRef(nif="00000000T", name="Luis Tramitador")
 
 
 def as_received(data: Message, *, at: datetime, event_id: str | None = None) -> InboundMessage:
-    envelope = build_event(
-        data,
-        event_id=event_id or str(uuid.uuid4()),
-        source="/casia/intake",
-        time=at,
-        causality=Causality.start("test"),
-    )
-    sent = OutboundMessage.from_envelope(envelope, topic=data.topic, key=data.case_number)
-    return InboundMessage(topic=sent.topic, partition=0, offset=0, key=sent.key, value=sent.value)
+    """``data`` as the workflow reads it, sent by intake at ``at``."""
+    return received(data, source="/casia/intake", at=at, event_id=event_id)
 
 
 def open_consulta(case_number: str, *, documents: Sequence[v.DocumentRef] = ()) -> c.OpenCase:

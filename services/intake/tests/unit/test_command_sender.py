@@ -13,16 +13,9 @@ from casia_contracts.commands import OpenCase
 from casia_intake.adapters.commands import SOURCE, KafkaCommandSender
 from casia_intake.service.ports import BrokerUnavailable
 from casia_runtime.messages import OutboundMessage
+from casia_runtime.testing.memory import RecordingPublisher
 
 from ..builders import T0, open_command
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.published: list[OutboundMessage] = []
-
-    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
-        self.published.extend(messages)
 
 
 class SilentPublisher:

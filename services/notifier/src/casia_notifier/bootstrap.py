@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from casia_notifier.adapters import mongo as store
 from casia_notifier.adapters.mailer import SmtpMailer
 from casia_notifier.adapters.templates import NoticeRenderer
-from casia_notifier.adapters.unit_of_work import MongoTransactions
+from casia_notifier.adapters.unit_of_work import notifier_transactions
 from casia_notifier.entrypoints.consumer import subscribe
 from casia_notifier.service.delivery import Notifier
 from casia_notifier.settings import NotifierSettings
@@ -48,14 +48,13 @@ def notifier_over(
     clock: Clock = utc_now_ms,
 ) -> Notifier:
     """The use case over the real adapters: ``db`` (and intake's contacts in it) and SMTP."""
-    transactions = MongoTransactions(mongo, db)
     return Notifier(
         contacts=store.ContactsReader(db),
         deliveries=store.DeliveryLog(db),
         mailer=SmtpMailer(settings),
         renderer=NoticeRenderer(timezone=settings.timezone),
-        transactions=transactions,
-        applied=transactions,
+        transactions=notifier_transactions(mongo, db),
+        applied=store.inbox(db),
         clock=clock,
         on_commit=on_commit,
         max_attempts=settings.max_send_attempts,

@@ -1,25 +1,27 @@
 """The ports' contract, held against the in-memory fakes and the MongoDB adapters alike.
 
 Each test runs twice: on ``tests/fakes.py`` and on the real MongoDB of the local stack (a
-database of its own, dropped after). If a behaviour differs, the fake is what gets fixed.
+database of its own, dropped after). If a behaviour differs, the fake is what gets fixed. The
+outbox, the inbox and the unit of work are held to the runtime's contract
+(:class:`~casia_runtime.testing.contracts.UnitOfWorkContract`), with a notice finished in each of
+its transactions; the delivery log, the applied events and the contacts to the notifier's own,
+below.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_notifier.adapters import mongo as store
-from casia_notifier.adapters.unit_of_work import MongoTransactions
+from casia_notifier.adapters.unit_of_work import notifier_transactions
 from casia_notifier.service.ports import (
     AppliedEvents,
-    ConcurrentChange,
     Contact,
     Contacts,
     DeliveryLog,
@@ -30,9 +32,9 @@ from casia_notifier.service.ports import (
     Transaction,
     Transactions,
 )
-from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document, MongoClient
-from casia_runtime.outbox import OutboxRelay, RelayLease
+from casia_runtime.testing.contracts import OwnWrite, Relayed, UnitOfWork, UnitOfWorkContract, WorkFailed
+from casia_runtime.testing.mongo import relayed_from
 
 from ..fakes import InMemoryContacts, InMemoryStore
 from ..messages import AT, new_authorization, new_case_number
@@ -52,16 +54,7 @@ class Backend:
     contacts: Contacts
     store_contact: StoreContact
     """Store a contact as intake does."""
-    relayed: Callable[[], Awaitable[list[OutboundMessage]]]
-    """Every committed outbox entry, in the order the relay publishes them."""
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.published: list[OutboundMessage] = []
-
-    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
-        self.published.extend(messages)
+    relayed: Relayed
 
 
 def in_memory() -> Backend:
@@ -70,19 +63,10 @@ def in_memory() -> Backend:
     async def store_contact(authorization: str, contact: Contact) -> None:
         contacts.put(authorization, email=contact.email, consent=contact.consent)
 
-    async def relayed() -> list[OutboundMessage]:
-        return list(fake.outbox)
-
-    return Backend(fake, fake, fake, contacts, store_contact, relayed)
+    return Backend(fake, fake, fake, contacts, store_contact, fake.relayed)
 
 
 def in_mongo(mongo: MongoClient, db: AsyncDatabase[Document]) -> Backend:
-    recorder = RecordingPublisher()
-    lease = RelayLease(
-        db["relay_leases"], outbox=store.OUTBOX, owner="contract", duration=timedelta(seconds=30)
-    )
-    relay = OutboxRelay(db[store.OUTBOX], publisher=recorder, lease=lease)
-
     async def store_contact(authorization: str, contact: Contact) -> None:
         # intake's Contacts.put, field for field
         await db.contacts.replace_one(
@@ -91,14 +75,13 @@ def in_mongo(mongo: MongoClient, db: AsyncDatabase[Document]) -> Backend:
             upsert=True,
         )
 
-    async def relayed() -> list[OutboundMessage]:
-        while await relay.publish_pending():
-            pass
-        return list(recorder.published)
-
-    transactions = MongoTransactions(mongo, db)
     return Backend(
-        transactions, transactions, store.DeliveryLog(db), store.ContactsReader(db), store_contact, relayed
+        notifier_transactions(mongo, db),
+        store.inbox(db),
+        store.DeliveryLog(db),
+        store.ContactsReader(db),
+        store_contact,
+        relayed_from(db, outbox=store.OUTBOX),
     )
 
 
@@ -107,6 +90,23 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     if request.param == "fake":
         return in_memory()
     return in_mongo(request.getfixturevalue("mongo"), request.getfixturevalue("db"))
+
+
+class TestUnitOfWork(UnitOfWorkContract[Transaction]):
+    """The runtime's contract of the outbox, the inbox and the unit of work, with a notice finished
+    in each transaction."""
+
+    @pytest.fixture
+    def unit_of_work(self, backend: Backend) -> UnitOfWork[Transaction]:
+        async def finishing_a_notice() -> OwnWrite[Transaction]:
+            notice = a_notice()
+            await backend.deliveries.begin_attempt(notice, at=AT)  # its row is pending with one attempt
+            return OwnWrite(
+                write=lambda tx: tx.deliveries.finish(notice, SENT, at=AT),
+                state=lambda: backend.deliveries.get(notice.notice_id),
+            )
+
+        return UnitOfWork(backend.transactions, backend.relayed, finishing_a_notice)
 
 
 def a_notice(*, recipient: str | None = "gestoria@example.es") -> Notice:
@@ -122,30 +122,12 @@ def a_notice(*, recipient: str | None = "gestoria@example.es") -> Notice:
     )
 
 
-def a_report(notice: Notice, name: str = "es.casia.notification.sent") -> OutboundMessage:
-    return OutboundMessage(
-        id=str(uuid.uuid4()),
-        topic="casia.notifications.events.v1",
-        key=notice.case_number,
-        value=f'{{"type": "{name}"}}'.encode(),
-        headers={"content-type": "application/cloudevents+json; charset=UTF-8"},
-    )
-
-
 async def finish(backend: Backend, notice: Notice, outcome: Outcome) -> None:
     await backend.transactions.run(lambda tx: tx.deliveries.finish(notice, outcome, at=AT))
 
 
-async def append(backend: Backend, messages: list[OutboundMessage]) -> None:
-    await backend.transactions.run(lambda tx: tx.outbox.add(messages))
-
-
 async def record(backend: Backend, event_id: str) -> None:
     await backend.transactions.run(lambda tx: tx.inbox.record(event_id, at=AT))
-
-
-class WorkFailed(Exception):
-    pass
 
 
 # --- the delivery log ---------------------------------------------------------------------------
@@ -247,36 +229,6 @@ async def test_an_attempt_counted_while_the_notice_is_finished_is_kept(backend: 
     )
 
 
-# --- one transaction: all or nothing ------------------------------------------------------------
-
-
-async def test_run_returns_what_work_returns(backend: Backend) -> None:
-    async def work(tx: Transaction) -> str:
-        return "done"
-
-    assert await backend.transactions.run(work) == "done"
-
-
-async def test_a_failed_work_leaves_no_outcome_no_outbox_entry_and_no_inbox_record(backend: Backend) -> None:
-    notice = a_notice()
-    await backend.deliveries.begin_attempt(notice, at=AT)
-
-    async def work(tx: Transaction) -> None:
-        await tx.deliveries.finish(notice, SENT, at=AT)
-        await tx.outbox.add([a_report(notice)])
-        await tx.inbox.record(notice.cause_event_id, at=AT)
-        raise WorkFailed
-
-    with pytest.raises(WorkFailed):
-        await backend.transactions.run(work)
-
-    assert await backend.deliveries.get(notice.notice_id) == DeliveryRow(
-        notice=notice, status=DeliveryStatus.PENDING, attempts=1
-    )
-    assert not await backend.applied.seen(notice.cause_event_id)
-    assert await backend.relayed() == []
-
-
 async def test_a_failed_work_creates_no_row(backend: Backend) -> None:
     notice = a_notice()
 
@@ -290,44 +242,17 @@ async def test_a_failed_work_creates_no_row(backend: Backend) -> None:
     assert await backend.deliveries.get(notice.notice_id) is None
 
 
-async def test_a_conflict_mid_work_discards_the_writes_before_it(backend: Backend) -> None:
-    notice = a_notice()
-    await record(backend, notice.cause_event_id)
-
-    async def work(tx: Transaction) -> None:
-        await tx.deliveries.finish(notice, SENT, at=AT)
-        await tx.outbox.add([a_report(notice)])
-        await tx.inbox.record(notice.cause_event_id, at=AT)  # already applied
-
-    with pytest.raises(ConcurrentChange):
-        await backend.transactions.run(work)
-
-    assert await backend.deliveries.get(notice.notice_id) is None
-    assert await backend.relayed() == []
+# --- applied events: the inbox read outside a transaction ---------------------------------------
 
 
-# --- the inbox ----------------------------------------------------------------------------------
-
-
-async def test_an_event_is_seen_once_recorded(backend: Backend) -> None:
+async def test_an_event_is_applied_once_recorded(backend: Backend) -> None:
     event_id = str(uuid.uuid4())
     assert not await backend.applied.seen(event_id)
 
     await record(backend, event_id)
 
     assert await backend.applied.seen(event_id)
-    assert await backend.transactions.run(lambda tx: tx.inbox.seen(event_id))
     assert not await backend.applied.seen(str(uuid.uuid4()))
-
-
-async def test_a_transaction_sees_its_own_record(backend: Backend) -> None:
-    event_id = str(uuid.uuid4())
-
-    async def work(tx: Transaction) -> bool:
-        await tx.inbox.record(event_id, at=AT)
-        return await tx.inbox.seen(event_id)
-
-    assert await backend.transactions.run(work)
 
 
 async def test_applied_events_are_read_from_committed_records_only(backend: Backend) -> None:
@@ -339,49 +264,6 @@ async def test_applied_events_are_read_from_committed_records_only(backend: Back
 
     assert not await backend.transactions.run(work)
     assert await backend.applied.seen(event_id)
-
-
-async def test_recording_an_event_twice_raises_concurrent_change(backend: Backend) -> None:
-    event_id = str(uuid.uuid4())
-    await record(backend, event_id)
-
-    with pytest.raises(ConcurrentChange):
-        await record(backend, event_id)
-
-
-async def test_an_outcome_recorded_twice_at_once_is_recorded_once(backend: Backend) -> None:
-    notice = a_notice()
-
-    async def apply(tx: Transaction) -> str:
-        if await tx.inbox.seen(notice.cause_event_id):
-            return "redelivery"
-        await asyncio.sleep(0.05)  # so that both transactions look before either records
-        await tx.deliveries.finish(notice, SENT, at=AT)
-        await tx.outbox.add([a_report(notice)])
-        await tx.inbox.record(notice.cause_event_id, at=AT)
-        return "applied"
-
-    outcomes = await asyncio.gather(backend.transactions.run(apply), backend.transactions.run(apply))
-
-    assert sorted(outcomes) == ["applied", "redelivery"]  # the loser was re-run and saw the record
-    assert len(await backend.relayed()) == 1
-
-
-# --- the outbox ---------------------------------------------------------------------------------
-
-
-async def test_outbox_entries_are_relayed_in_the_order_they_were_added(backend: Backend) -> None:
-    first, second = a_notice(), a_notice()
-    batches = [
-        [a_report(first), a_report(first, "es.casia.notification.failed")],
-        [],
-        [a_report(second, "es.casia.notification.skipped")],
-        [a_report(second), a_report(first)],
-    ]
-    for batch in batches:
-        await append(backend, batch)
-
-    assert await backend.relayed() == [message for batch in batches for message in batch]
 
 
 # --- intake's contacts --------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from casia_notifier.service.notices import TEMPLATES
 from casia_notifier.service.ports import DeliveryRow, DeliveryStatus, Mail
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
+from casia_runtime.testing.clock import ManualClock
 
-from ..fakes import InMemoryContacts, InMemoryStore, MailServerDown, ManualClock, RecordingMailer
+from ..fakes import InMemoryContacts, InMemoryStore, MailServerDown, RecordingMailer
 from ..messages import annulled, as_received, golden, new_authorization
 
 MAX_ATTEMPTS = 3

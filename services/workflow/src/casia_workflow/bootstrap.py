@@ -10,7 +10,7 @@ from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import Connections
 from casia_runtime.worker import build_worker
 from casia_workflow.adapters import mongo as store
-from casia_workflow.adapters.unit_of_work import MongoTransactions
+from casia_workflow.adapters.unit_of_work import workflow_transactions
 from casia_workflow.entrypoints.consumer import subscribe
 from casia_workflow.entrypoints.timers import closure_sweeper
 from casia_workflow.service.handling import Workflow
@@ -22,7 +22,7 @@ def bootstrap(settings: WorkflowSettings) -> AsgiFastStream:
     db = connections.db
     relay = connections.relay(store.OUTBOX)
     workflow = Workflow(
-        transactions=MongoTransactions(connections.mongo, db),
+        transactions=workflow_transactions(connections.mongo, db),
         deadlines=store.CaseStore(db),
         clock=utc_now_ms,
         on_commit=relay.wake,

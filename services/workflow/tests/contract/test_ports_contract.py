@@ -1,25 +1,28 @@
 """The ports' contract, held against the in-memory fakes and the MongoDB adapter alike.
 
 Each test runs twice: on ``tests/fakes.py`` and on the real MongoDB of the local stack (a
-database of its own, dropped after). If a behaviour differs, the fake is what gets fixed.
+database of its own, dropped after). If a behaviour differs, the fake is what gets fixed. The
+outbox, the inbox and the unit of work are held to the runtime's contract
+(:class:`~casia_runtime.testing.contracts.UnitOfWorkContract`), with a case added in each of its
+transactions; the cases and the deadlines to the workflow's own, below.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document, MongoClient
-from casia_runtime.outbox import OutboxRelay, RelayLease
+from casia_runtime.ports import ConcurrentChange
+from casia_runtime.testing.contracts import OwnWrite, Relayed, UnitOfWork, UnitOfWorkContract
+from casia_runtime.testing.mongo import relayed_from
 from casia_workflow.adapters import mongo as store
-from casia_workflow.adapters.unit_of_work import MongoTransactions
+from casia_workflow.adapters.unit_of_work import workflow_transactions
 from casia_workflow.domain import (
     Action,
     Case,
@@ -29,7 +32,7 @@ from casia_workflow.domain import (
     decide,
     record_document_stored,
 )
-from casia_workflow.service.ports import ClosureDeadlines, ConcurrentChange, Transaction, Transactions
+from casia_workflow.service.ports import ClosureDeadlines, Transaction, Transactions
 
 from ..fakes import InMemoryStore
 from ..unit.builders import PATHS, T0, case_in, command_for, opened, play, upload
@@ -42,40 +45,20 @@ SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 class Backend:
     transactions: Transactions
     deadlines: ClosureDeadlines
-    relayed: Callable[[], Awaitable[list[OutboundMessage]]]
-    """Every committed outbox entry, in the order the relay publishes them."""
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.published: list[OutboundMessage] = []
-
-    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
-        self.published.extend(messages)
+    relayed: Relayed
 
 
 def in_memory() -> Backend:
     fake = InMemoryStore()
-
-    async def relayed() -> list[OutboundMessage]:
-        return list(fake.outbox)
-
-    return Backend(transactions=fake, deadlines=fake, relayed=relayed)
+    return Backend(transactions=fake, deadlines=fake, relayed=fake.relayed)
 
 
 def in_mongo(mongo: MongoClient, db: AsyncDatabase[Document]) -> Backend:
-    recorder = RecordingPublisher()
-    lease = RelayLease(
-        db["relay_leases"], outbox=store.OUTBOX, owner="contract", duration=timedelta(seconds=30)
+    return Backend(
+        transactions=workflow_transactions(mongo, db),
+        deadlines=store.CaseStore(db),
+        relayed=relayed_from(db, outbox=store.OUTBOX),
     )
-    relay = OutboxRelay(db[store.OUTBOX], publisher=recorder, lease=lease)
-
-    async def relayed() -> list[OutboundMessage]:
-        while await relay.publish_pending():
-            pass
-        return list(recorder.published)
-
-    return Backend(transactions=MongoTransactions(mongo, db), deadlines=store.CaseStore(db), relayed=relayed)
 
 
 @pytest.fixture(params=["fake", pytest.param("mongo", marks=pytest.mark.integration)])
@@ -85,12 +68,23 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     return in_mongo(request.getfixturevalue("mongo"), request.getfixturevalue("db"))
 
 
+class TestUnitOfWork(UnitOfWorkContract[Transaction]):
+    """The runtime's contract of the outbox, the inbox and the unit of work, with a case added in
+    each transaction."""
+
+    @pytest.fixture
+    def unit_of_work(self, backend: Backend) -> UnitOfWork[Transaction]:
+        async def adding_a_case() -> OwnWrite[Transaction]:
+            case = case_in(Substatus.SUBMITTED)
+            return OwnWrite(
+                write=lambda tx: tx.cases.add(case), state=lambda: stored_case(backend, case.number)
+            )
+
+        return UnitOfWork(backend.transactions, backend.relayed, adding_a_case)
+
+
 async def stored_case(backend: Backend, number: CaseNumber) -> Case | None:
     return await backend.transactions.run(lambda tx: tx.cases.get(number))
-
-
-async def seen(backend: Backend, message_id: str) -> bool:
-    return await backend.transactions.run(lambda tx: tx.inbox.seen(message_id))
 
 
 async def add(backend: Backend, *cases: Case) -> None:
@@ -99,20 +93,6 @@ async def add(backend: Backend, *cases: Case) -> None:
             await tx.cases.add(case)
 
     await backend.transactions.run(work)
-
-
-async def append(backend: Backend, messages: list[OutboundMessage]) -> None:
-    await backend.transactions.run(lambda tx: tx.outbox.add(messages))
-
-
-def event_for(case_number: str, name: str) -> OutboundMessage:
-    return OutboundMessage(
-        id=str(uuid.uuid4()),
-        topic="casia.cases.events.v1",
-        key=case_number,
-        value=f'{{"type": "{name}"}}'.encode(),
-        headers={"content-type": "application/cloudevents+json; charset=UTF-8"},
-    )
 
 
 def information_requested_at(at: datetime, case_type: CaseType = CaseType.CONSULTA) -> Case:
@@ -212,87 +192,6 @@ async def test_a_transaction_reads_its_own_writes(backend: Backend) -> None:
     assert await backend.transactions.run(work) == (assigned, True)
 
 
-async def test_run_returns_what_work_returns(backend: Backend) -> None:
-    async def work(tx: Transaction) -> str:
-        return "done"
-
-    assert await backend.transactions.run(work) == "done"
-
-
-class WorkFailed(Exception):
-    pass
-
-
-async def test_a_failed_work_leaves_no_case_no_outbox_entry_and_no_inbox_record(backend: Backend) -> None:
-    case = case_in(Substatus.SUBMITTED)
-    message_id = str(uuid.uuid4())
-
-    async def work(tx: Transaction) -> None:
-        await tx.cases.add(case)
-        await tx.outbox.add([event_for(case.number, "es.casia.case.opened")])
-        await tx.inbox.record(message_id, at=AT)
-        raise WorkFailed
-
-    with pytest.raises(WorkFailed):
-        await backend.transactions.run(work)
-
-    assert await stored_case(backend, case.number) is None
-    assert not await seen(backend, message_id)
-    assert await backend.relayed() == []
-
-
-async def test_a_conflict_mid_work_discards_the_writes_before_it(backend: Backend) -> None:
-    case = case_in(Substatus.SUBMITTED)
-    message_id = str(uuid.uuid4())
-    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
-
-    async def work(tx: Transaction) -> None:
-        await tx.cases.add(case)
-        await tx.outbox.add([event_for(case.number, "es.casia.case.opened")])
-        await tx.inbox.record(message_id, at=AT)  # already applied
-
-    with pytest.raises(ConcurrentChange):
-        await backend.transactions.run(work)
-
-    assert await stored_case(backend, case.number) is None
-    assert await backend.relayed() == []
-
-
-async def test_a_message_is_seen_once_recorded(backend: Backend) -> None:
-    message_id = str(uuid.uuid4())
-    assert not await seen(backend, message_id)
-
-    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
-
-    assert await seen(backend, message_id)
-    assert not await seen(backend, str(uuid.uuid4()))
-
-
-async def test_recording_a_message_twice_raises_concurrent_change(backend: Backend) -> None:
-    message_id = str(uuid.uuid4())
-    await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
-
-    with pytest.raises(ConcurrentChange):
-        await backend.transactions.run(lambda tx: tx.inbox.record(message_id, at=AT))
-
-
-async def test_outbox_entries_are_relayed_in_the_order_they_were_added(backend: Backend) -> None:
-    first, second = case_in(Substatus.SUBMITTED), case_in(Substatus.SUBMITTED)
-    batches = [
-        [event_for(first.number, "es.casia.case.opened"), event_for(first.number, "es.casia.case.assigned")],
-        [],
-        [event_for(second.number, "es.casia.case.opened")],
-        [
-            event_for(first.number, "es.casia.case.escalated"),
-            event_for(second.number, "es.casia.case.annulled"),
-        ],
-    ]
-    for batch in batches:
-        await append(backend, batch)
-
-    assert await backend.relayed() == [message for batch in batches for message in batch]
-
-
 async def test_due_for_closure_lists_exactly_the_cases_past_their_deadline(backend: Backend) -> None:
     now = T0 + timedelta(days=30)
     exactly_due = information_requested_at(now - timedelta(days=20))
@@ -336,23 +235,6 @@ async def test_concurrent_changes_to_one_case_are_applied_one_after_the_other(ba
     assert sorted(versions_read) == [1, 2]  # the loser was re-run against the winner's version
     stored = await stored_case(backend, case.number)
     assert stored is not None and stored.version == 3
-
-
-async def test_a_message_applied_twice_at_once_is_applied_once(backend: Backend) -> None:
-    message_id = str(uuid.uuid4())
-
-    async def apply(tx: Transaction) -> str:
-        if await tx.inbox.seen(message_id):
-            return "redelivery"
-        await asyncio.sleep(0.05)  # so that both transactions look before either records
-        await tx.inbox.record(message_id, at=AT)
-        await tx.outbox.add([event_for("CAS-0000-concurrent", "es.casia.case.assigned")])
-        return "applied"
-
-    outcomes = await asyncio.gather(backend.transactions.run(apply), backend.transactions.run(apply))
-
-    assert sorted(outcomes) == ["applied", "redelivery"]
-    assert len(await backend.relayed()) == 1
 
 
 async def test_a_case_added_twice_at_once_is_added_once(backend: Backend) -> None:

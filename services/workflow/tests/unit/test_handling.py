@@ -12,10 +12,11 @@ from casia_contracts import commands as c
 from casia_contracts.base import Message
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
+from casia_runtime.testing.clock import ManualClock
 from casia_workflow.domain import Case, CaseNumber, DocumentId, DocumentStatus, Status, Substatus
 from casia_workflow.service.handling import CaseNotYetKnown, Workflow
 
-from ..fakes import InMemoryStore, ManualClock
+from ..fakes import InMemoryStore
 from ..messages import (
     AUTORIZADO,
     CLERK,

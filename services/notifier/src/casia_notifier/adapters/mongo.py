@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,6 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_notifier.service.ports import (
-    ConcurrentChange,
     Contact,
     DeliveryRow,
     DeliveryStatus,
@@ -19,7 +17,6 @@ from casia_notifier.service.ports import (
 )
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session
-from casia_runtime.mongo import first_writer_wins as stored_first
 from casia_runtime.outbox import Outbox, create_outbox_indexes
 
 OUTBOX = "notifier_outbox"
@@ -27,11 +24,6 @@ INBOX = "notifier_inbox"
 DELIVERIES = "notifications"
 CONTACTS = "contacts"
 """Intake's collection: ``_id`` is the authorization number, with ``email`` and ``consent``."""
-
-
-def first_writer_wins(what: str) -> AbstractContextManager[None]:
-    """A duplicate ``_id`` means another writer stored it first: ConcurrentChange, as the ports say."""
-    return stored_first(ConcurrentChange, what)
 
 
 class ContactsReader:

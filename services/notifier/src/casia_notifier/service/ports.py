@@ -4,8 +4,9 @@ Sending happens outside any transaction: the contact is read (:class:`Contacts`)
 counted in the delivery log (:class:`DeliveryLog`) and the mail handed to the server
 (:class:`Mailer`). The outcome is then recorded as one unit of work: a :class:`Transaction`
 finishes the notice's row, appends its report to the outbox and records the event in the inbox,
-and :class:`Transactions` commits all of it or none of it. :class:`AppliedEvents` answers, before
-anything is sent, whether an event was already recorded.
+and :class:`Transactions` commits all of it or none of it. The outbox, the inbox, the unit of work
+and ConcurrentChange are the runtime's shared ports (:mod:`casia_runtime.ports`).
+:class:`AppliedEvents` answers, before anything is sent, whether an event was already recorded.
 
 The MongoDB and SMTP implementations live in ``adapters/``; the in-memory fakes in
 ``tests/fakes.py``; ``tests/contract/`` holds them both to these contracts.
@@ -13,21 +14,13 @@ The MongoDB and SMTP implementations live in ``adapters/``; the in-memory fakes 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeAlias
 
 from casia_contracts.case_events import CaseEvent
-from casia_runtime.messages import OutboundMessage
-
-T = TypeVar("T")
-
-
-class ConcurrentChange(Exception):
-    """Another writer got there first (an event id already recorded in the inbox). The transaction
-    is discarded; handling the event again sees the winner's record."""
+from casia_runtime import ports
 
 
 class PermanentDeliveryError(Exception):
@@ -153,44 +146,16 @@ class DeliveryOutcomes(Protocol):
         ...
 
 
-class OutboxWriter(Protocol):
-    async def add(self, messages: Sequence[OutboundMessage]) -> None:
-        """Append messages to publish once the transaction commits; the relay keeps their order."""
-        ...
-
-
-class Inbox(Protocol):
-    """The ids of the events already applied, as one transaction sees them."""
-
-    async def seen(self, event_id: str) -> bool: ...
-
-    async def record(self, event_id: str, *, at: datetime) -> None:
-        """Mark the event as applied. Raises ConcurrentChange if it already was."""
-        ...
-
-
-class Transaction(Protocol):
-    """One unit of work: what it writes is committed together or not at all."""
+class Transaction(ports.MessageTransaction, Protocol):
+    """One unit of work: the outcomes, the outbox and the inbox, committed together or not at all."""
 
     @property
     def deliveries(self) -> DeliveryOutcomes: ...
 
-    @property
-    def outbox(self) -> OutboxWriter: ...
 
-    @property
-    def inbox(self) -> Inbox: ...
-
-
-class Transactions(Protocol):
-    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
-        """Run ``work`` in a fresh transaction and commit its writes if it returns.
-
-        If ``work`` raises, nothing it wrote is kept and the error propagates. ``work`` may run
-        more than once (a conflict with a concurrent writer re-runs it against the newer state),
-        so it must keep no effects outside the transaction.
-        """
-        ...
+Transactions: TypeAlias = ports.Transactions[Transaction]
+"""Runs the recording of an outcome in one :class:`Transaction` (see
+:class:`casia_runtime.ports.Transactions`)."""
 
 
 class AppliedEvents(Protocol):

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.inbox import Inbox, create_inbox_indexes
-from casia_runtime.mongo import Document, Session
-from casia_runtime.mongo import first_writer_wins as stored_first
+from casia_runtime.mongo import Document, Session, first_writer_wins
 from casia_runtime.outbox import Outbox, create_outbox_indexes
+from casia_runtime.ports import ConcurrentChange
 from casia_workflow.adapters.case_documents import from_document, to_document
 from casia_workflow.domain import Case, CaseNumber
-from casia_workflow.service.ports import ConcurrentChange
 
 OUTBOX = "workflow_outbox"
 INBOX = "workflow_inbox"
-
-
-def first_writer_wins(what: str) -> AbstractContextManager[None]:
-    """A duplicate ``_id`` means another writer stored it first: ConcurrentChange, as the ports say."""
-    return stored_first(ConcurrentChange, what)
 
 
 class CaseStore:

@@ -2,7 +2,9 @@
 
 A message is applied as one unit of work: a :class:`Transaction` reads and writes cases, appends
 to the outbox and records the message in the inbox, and :class:`Transactions` commits all of it
-or none of it. The timer's work list is read outside any transaction (:class:`ClosureDeadlines`).
+or none of it. The outbox, the inbox, the unit of work and ConcurrentChange are the runtime's
+shared ports (:mod:`casia_runtime.ports`); the cases are the workflow's own. The timer's work list
+is read outside any transaction (:class:`ClosureDeadlines`).
 
 The MongoDB implementation lives in ``adapters/``; the in-memory fakes in ``tests/fakes.py``;
 ``tests/contract/`` holds them both to these contracts.
@@ -10,19 +12,11 @@ The MongoDB implementation lives in ``adapters/``; the in-memory fakes in ``test
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeAlias
 
-from casia_runtime.messages import OutboundMessage
+from casia_runtime import ports
 from casia_workflow.domain import Case, CaseNumber
-
-T = TypeVar("T")
-
-
-class ConcurrentChange(Exception):
-    """Another writer got there first: a stale expected version, a case number or a message id
-    already stored. The transaction is discarded; retrying the message sees the winner's state."""
 
 
 class CaseRepository(Protocol):
@@ -42,44 +36,15 @@ class CaseRepository(Protocol):
         ...
 
 
-class OutboxWriter(Protocol):
-    async def add(self, messages: Sequence[OutboundMessage]) -> None:
-        """Append messages to publish once the transaction commits; the relay keeps their order."""
-        ...
-
-
-class Inbox(Protocol):
-    """The ids of the messages already applied."""
-
-    async def seen(self, message_id: str) -> bool: ...
-
-    async def record(self, message_id: str, *, at: datetime) -> None:
-        """Mark the message as applied. Raises ConcurrentChange if it already was."""
-        ...
-
-
-class Transaction(Protocol):
-    """One unit of work: what it writes is committed together or not at all."""
+class Transaction(ports.MessageTransaction, Protocol):
+    """One unit of work: the cases, the outbox and the inbox, committed together or not at all."""
 
     @property
     def cases(self) -> CaseRepository: ...
 
-    @property
-    def outbox(self) -> OutboxWriter: ...
 
-    @property
-    def inbox(self) -> Inbox: ...
-
-
-class Transactions(Protocol):
-    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
-        """Run ``work`` in a fresh transaction and commit its writes if it returns.
-
-        If ``work`` raises, nothing it wrote is kept and the error propagates. ``work`` may run
-        more than once (a conflict with a concurrent transaction re-runs it against the newer
-        state), so it must keep no effects outside the transaction.
-        """
-        ...
+Transactions: TypeAlias = ports.Transactions[Transaction]
+"""Runs a use case's work in one :class:`Transaction` (see :class:`casia_runtime.ports.Transactions`)."""
 
 
 class ClosureDeadlines(Protocol):

@@ -1,4 +1,4 @@
-"""Test support shipped with the runtime: read a topic as an outside subscriber would."""
+"""Reading a topic as an outside subscriber would (for tests that check what was published)."""
 
 from __future__ import annotations
 

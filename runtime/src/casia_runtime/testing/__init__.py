@@ -1,0 +1,19 @@
+"""Test support shipped with the runtime, so no service copies it.
+
+- :mod:`~casia_runtime.testing.kafka`: :func:`read_until`, a topic read as an outside subscriber;
+- :mod:`~casia_runtime.testing.clock`: :class:`ManualClock`, time the test controls;
+- :mod:`~casia_runtime.testing.memory`: the in-memory Transactions, Inbox, OutboxWriter and
+  Publisher fakes that a service's fakes build on;
+- :mod:`~casia_runtime.testing.mongo`: a throwaway MongoDB database and the relay's view of an
+  outbox;
+- :mod:`~casia_runtime.testing.messages`: a contract message as a consumer reads it;
+- :mod:`~casia_runtime.testing.contracts`: the contract of :mod:`casia_runtime.ports`, which each
+  service's contract suite runs against its fake and its MongoDB adapter.
+
+Nothing here imports pytest: the contracts are plain ``test_*`` methods that pytest collects in a
+service's ``Test*`` subclass.
+"""
+
+from casia_runtime.testing.kafka import read_until
+
+__all__ = ["read_until"]
