@@ -158,7 +158,15 @@ class OutboxRelay:
                 if published == 0:
                     await self._sleep_until_woken()
         finally:
+            await self._release_quietly()
+
+    async def _release_quietly(self) -> None:
+        """Hand the lease back at shutdown so another instance takes over at once; if that fails
+        (database gone), the lease simply expires."""
+        try:
             await asyncio.shield(self._lease.release())
+        except Exception:  # best effort: expiry covers it
+            log.warning("outbox.lease_not_released")
 
     async def _run_once(self) -> int:
         try:

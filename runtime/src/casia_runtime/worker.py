@@ -44,7 +44,7 @@ def build_worker(
 
     async def start_loops() -> None:
         for loop in background:
-            tasks.append(asyncio.create_task(_supervised(loop), name=loop.__qualname__))
+            tasks.append(asyncio.create_task(supervised(loop), name=loop.__qualname__))
 
     async def stop_loops() -> None:
         for task in tasks:
@@ -77,8 +77,14 @@ def build_worker(
     )
 
 
-async def _supervised(loop: Loop) -> None:
-    """Keep a background loop alive: log a crash and start it again after a pause."""
+async def supervised(loop: Loop, *, pause_seconds: float = 1.0) -> None:
+    """Keep a background loop alive: log a crash and start it again after a pause.
+
+    Once the task is being cancelled (shutdown), nothing restarts it: an error raised while the
+    loop cleans up is logged and the cancellation goes on, so a process always stops on SIGTERM,
+    even with its database or broker gone.
+    """
+    task = asyncio.current_task()
     while True:
         try:
             await loop()
@@ -87,7 +93,9 @@ async def _supervised(loop: Loop) -> None:
             raise
         except Exception:
             log.exception("background.crashed", loop=loop.__qualname__)
-            await asyncio.sleep(1.0)
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from None
+            await asyncio.sleep(pause_seconds)
 
 
 def _json_response(document: dict[str, object], status: int) -> AsgiResponse:
