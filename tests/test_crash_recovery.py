@@ -43,6 +43,7 @@ def free_port() -> int:
 
 
 async def group_members(bootstrap: str, group: str) -> int:
+    """Members of the consumer group once it is stable; 0 while it rebalances."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -57,6 +58,10 @@ async def group_members(bootstrap: str, group: str) -> int:
 async def second_workflow(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[subprocess.Popen[bytes]]:
     """A workflow process of the test's own, in the same consumer group as the stack's."""
     port = free_port()
+    members_before = 0
+    while members_before == 0:  # the stack's instance may be rebalancing right now
+        members_before = await group_members(kafka_bootstrap, "workflow")
+        await asyncio.sleep(0.2)
     log = (tmp_path / "workflow-2.log").open("wb")
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, watched by PID
         [str(Path(sys.executable).parent / "casia-workflow")],
@@ -73,8 +78,10 @@ async def second_workflow(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.3)
-    while time.monotonic() < deadline and await group_members(kafka_bootstrap, "workflow") < 2:  # noqa: ASYNC110 - polling the broker, not a local condition
+    while time.monotonic() < deadline and await group_members(kafka_bootstrap, "workflow") <= members_before:  # noqa: ASYNC110 - polling the broker, not a local condition
         await asyncio.sleep(0.5)
+    if await group_members(kafka_bootstrap, "workflow") <= members_before:
+        pytest.fail("the second workflow instance never joined the consumer group")
     yield process
     if process.poll() is None:
         process.kill()
@@ -89,8 +96,6 @@ async def test_killing_a_workflow_instance_mid_stream_loses_and_duplicates_nothi
     kafka_bootstrap: str,
     second_workflow: subprocess.Popen[bytes],
 ) -> None:
-    assert await group_members(kafka_bootstrap, "workflow") >= 2, "the second instance never joined"
-
     gate = asyncio.Semaphore(8)  # several commands in flight when the kill lands
     answered = 0
 

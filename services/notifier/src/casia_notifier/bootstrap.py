@@ -29,7 +29,7 @@ def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
     # A notice gets max_send_attempts deliveries before it is recorded as failed; the dead-letter
     # limit must leave room for them.
     guard = connections.guard(max_attempts=settings.dead_letter_after_attempts + settings.max_send_attempts)
-    subscribe(connections.broker, notifier=notifier, guard=guard)
+    subscribe(connections.broker, notifier=notifier, guard=guard, consumers=settings.consumers_per_topic)
     return build_worker(
         connections.broker,
         readiness=connections.readiness(),

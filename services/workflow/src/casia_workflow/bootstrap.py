@@ -27,7 +27,12 @@ def bootstrap(settings: WorkflowSettings) -> AsgiFastStream:
         clock=utc_now_ms,
         on_commit=relay.wake,
     )
-    subscribe(connections.broker, workflow=workflow, guard=connections.guard())
+    subscribe(
+        connections.broker,
+        workflow=workflow,
+        guard=connections.guard(),
+        consumers=settings.consumers_per_topic,
+    )
     return build_worker(
         connections.broker,
         readiness=connections.readiness(),

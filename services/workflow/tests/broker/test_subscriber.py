@@ -40,7 +40,7 @@ async def test_a_command_record_reaches_the_case_store_and_garbage_is_dead_lette
     broker = make_broker(WorkflowSettings())
     dead_letters = RecordingPublisher()
     guard = GuardedConsumer(service="workflow", dead_letters=dead_letters, max_attempts=3)
-    subscribe(broker, workflow=harness.workflow, guard=guard)
+    subscribe(broker, workflow=harness.workflow, guard=guard, consumers=2)
     number = new_case_number()
     command = as_received(open_consulta(number), at=harness.clock())
 
