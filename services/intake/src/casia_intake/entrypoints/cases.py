@@ -19,6 +19,9 @@ from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView
 from casia_intake.service.opening import IdempotencyConflict
 from casia_intake.service.ports import BrokerUnavailable, IdempotencyScope
 from casia_intake.wiring import Intake
+from casia_runtime.logging import get_logger
+
+log = get_logger(__name__)
 
 router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])
 
@@ -101,6 +104,7 @@ async def open_case(
         raise _unavailable(intake) from error
     location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
     document = await _wait_for_case(intake, case_number)
+    log.info("case.open_accepted", case_number=case_number, stored=document is not None)
     if document is None:
         accepted = CaseAccepted(case_number=case_number, location=location)
         return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": location})

@@ -153,6 +153,12 @@ class Notifier:
 
         if await self.transactions.run(work):
             self.on_commit()
+            log.info(
+                "notice.recorded",
+                template=notice.template,
+                status=outcome.status,
+                reason_code=outcome.reason_code,
+            )
 
 
 def _report(cause: RawEvent, notice: Notice, outcome: Outcome, *, at: datetime) -> OutboundMessage:

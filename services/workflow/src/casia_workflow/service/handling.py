@@ -71,7 +71,8 @@ class Workflow:
         event, data = _parse(message)
         cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data))
         with bound_correlation(event.correlationid, case_number=data.case_number):
-            await self._apply(d.CaseNumber(data.case_number), _decider_for(data, event), cause)
+            written = await self._apply(d.CaseNumber(data.case_number), _decider_for(data, event), cause)
+            log.info("message.applied", message_type=event.type, message_id=event.id, events=written)
 
     async def close_due_cases(self, *, limit: int = 100) -> int:
         """Close ex officio every case whose 20-day information deadline has passed.
@@ -91,7 +92,8 @@ class Workflow:
                 log.exception("closure.failed", case_number=case_number)
         return len(due)
 
-    async def _apply(self, case_number: d.CaseNumber, decider: Decider, cause: Cause) -> None:
+    async def _apply(self, case_number: d.CaseNumber, decider: Decider, cause: Cause) -> int:
+        """Apply in one transaction; returns how many events it wrote (0 for a redelivery)."""
         at = self.clock()
 
         async def work(tx: Transaction) -> int:
@@ -105,8 +107,10 @@ class Workflow:
                 await tx.inbox.record(cause.message_id, at=at)
             return len(outbound)
 
-        if await self.transactions.run(work):
+        written = await self.transactions.run(work)
+        if written:
             self.on_commit()
+        return written
 
     async def _decide_and_store(
         self, cases: CaseRepository, case: d.Case | None, decider: Decider, cause: Cause, *, at: datetime
