@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StackError as error:
         print(error.render(), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`casia-local status | head`): not an error of ours. Point stdout
+        # at /dev/null so the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
