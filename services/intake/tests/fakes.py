@@ -109,6 +109,10 @@ class InMemoryCaseReader:
         found = self.documents.get(case_number)
         return copy.deepcopy(found) if found is not None else None
 
+    async def wait_for(self, case_number: str, *, within: float) -> dict[str, Any] | None:
+        """No workflow runs beside the fake: what is stored now is all there will be."""
+        return await self.get(case_number)
+
 
 class InMemoryContacts:
     """ContactStore: the last contact put per authorization."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import Document, make_mongo_client, mongo_ready
 from casia_runtime.outbox import Publisher
 from casia_runtime.s3 import make_s3_client, s3_ready
+from casia_runtime.worker import supervised
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,15 +47,24 @@ class Intake:
 
 
 def build_intake(
-    settings: IntakeSettings, *, db: AsyncDatabase[Document], publisher: Publisher, clock: Clock = utc_now_ms
+    settings: IntakeSettings,
+    *,
+    db: AsyncDatabase[Document],
+    publisher: Publisher,
+    clock: Clock = utc_now_ms,
+    cases: MongoCaseReader | None = None,
 ) -> Intake:
-    """The routes' collaborators over MongoDB ``db`` and a Kafka ``publisher`` (already started)."""
+    """The routes' collaborators over MongoDB ``db`` and a Kafka ``publisher`` (already started).
+
+    ``cases`` is the reader whose change stream the caller runs (see the lifespan); without it,
+    waiting for a new case falls back to one read after the read-your-writes time.
+    """
     sender = KafkaCommandSender(publisher, timeout_seconds=settings.kafka_publish_timeout_seconds)
     return Intake(
         settings=settings,
         catalog=load_catalog(),
         opening=CaseOpening(numbers=MongoCaseNumbers(db), keys=MongoIdempotencyKeys(db), sender=sender),
-        cases=MongoCaseReader(db),
+        cases=cases or MongoCaseReader(db),
         contacts=MongoContacts(db),
         clock=clock,
     )
@@ -75,10 +87,15 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
                 "s3": partial(s3_ready, s3, settings.quarantine_bucket),
             }
         )
-        app.state.intake = build_intake(settings, db=db, publisher=KafkaPublisher(broker))
+        cases = MongoCaseReader(db)
+        app.state.intake = build_intake(settings, db=db, publisher=KafkaPublisher(broker), cases=cases)
+        arrivals = asyncio.create_task(supervised(cases.watch), name="case-arrivals")
         try:
             yield
         finally:
+            arrivals.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await arrivals
             await broker.stop()
             await mongo.close()
 

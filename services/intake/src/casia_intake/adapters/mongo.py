@@ -6,6 +6,8 @@ reads ``cases`` (written by workflow).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -125,10 +127,46 @@ class MongoContacts:
 
 
 class MongoCaseReader:
-    """CaseReader over ``cases`` (workflow's collection): documents as workflow stores them."""
+    """CaseReader over ``cases`` (workflow's collection): documents as workflow stores them.
+
+    Waiting for a new case listens to one change stream of inserts per process (:meth:`watch`,
+    run in the background) instead of polling: the request is answered as soon as the case is
+    stored, and the database is asked once per request instead of every few milliseconds.
+    """
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._cases = db.cases
+        self._waiting: dict[str, list[asyncio.Future[Document]]] = {}
 
     async def get(self, case_number: str) -> Document | None:
         return await self._cases.find_one({"_id": case_number})
+
+    async def wait_for(self, case_number: str, *, within: float) -> Document | None:
+        arrival: asyncio.Future[Document] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(case_number, []).append(arrival)
+        try:
+            # Registered before reading: an insert after this read is seen by the stream.
+            stored = await self.get(case_number)
+            if stored is not None or within <= 0:
+                return stored
+            with contextlib.suppress(TimeoutError):
+                return await asyncio.wait_for(arrival, timeout=within)
+            return await self.get(case_number)  # the stream may have been reconnecting
+        finally:
+            self._forget(case_number, arrival)
+
+    async def watch(self) -> None:
+        """Resolve the waiters of every case inserted from now on; runs until cancelled."""
+        inserts = [{"$match": {"operationType": "insert"}}]
+        async with await self._cases.watch(inserts) as stream:
+            async for change in stream:
+                for arrival in self._waiting.get(change["documentKey"]["_id"], []):
+                    if not arrival.done():
+                        arrival.set_result(change["fullDocument"])
+
+    def _forget(self, case_number: str, arrival: asyncio.Future[Document]) -> None:
+        waiting = self._waiting.get(case_number, [])
+        if arrival in waiting:
+            waiting.remove(arrival)
+        if not waiting:
+            self._waiting.pop(case_number, None)

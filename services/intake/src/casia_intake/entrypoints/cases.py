@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -24,8 +22,6 @@ from casia_runtime.logging import get_logger
 log = get_logger(__name__)
 
 router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])
-
-_POLL_SECONDS = 0.02
 
 
 def _intake(request: Request) -> Intake:
@@ -103,7 +99,7 @@ async def open_case(
     except BrokerUnavailable as error:
         raise _unavailable(intake) from error
     location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
-    document = await _wait_for_case(intake, case_number)
+    document = await intake.cases.wait_for(case_number, within=intake.settings.read_your_writes_seconds)
     log.info("case.open_accepted", case_number=case_number, stored=document is not None)
     if document is None:
         accepted = CaseAccepted(case_number=case_number, location=location)
@@ -153,16 +149,6 @@ def _validated_data(
             "Revise los campos indicados en 'errors'.",
             errors=errors,
         ) from violation
-
-
-async def _wait_for_case(intake: Intake, case_number: str) -> dict[str, Any] | None:
-    """Read-your-writes: the stored case, or None if the workflow is slower than the wait."""
-    deadline = time.monotonic() + intake.settings.read_your_writes_seconds
-    while True:
-        document = await intake.cases.get(case_number)
-        if document is not None or time.monotonic() >= deadline:
-            return document
-        await asyncio.sleep(_POLL_SECONDS)
 
 
 def _unavailable(intake: Intake) -> Problem:

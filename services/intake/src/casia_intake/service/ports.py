@@ -103,6 +103,11 @@ class CaseReader(Protocol):
         """The case document as the workflow stored it (the read model); None if not (yet) stored."""
         ...
 
+    async def wait_for(self, case_number: str, *, within: float) -> dict[str, Any] | None:
+        """The case document once stored, waiting up to ``within`` seconds; None if it is not
+        stored by then (read-your-writes for a command just sent)."""
+        ...
+
 
 class ContactStore(Protocol):
     async def get(self, authorization_number: str) -> Contact:
