@@ -20,6 +20,7 @@ from casia_contracts.dead_letters import DeadLetter
 from casia_contracts.topics import dead_letter_topic
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.metrics import DEAD_LETTERS, MESSAGES_HANDLED
 from casia_runtime.outbox import Publisher
 
 log = get_logger(__name__)
@@ -72,6 +73,7 @@ class GuardedConsumer:
             attempts = self._attempts.get(record, 0) + 1
             if attempts < self._max_attempts:
                 self._attempts[record] = attempts
+                MESSAGES_HANDLED.labels(topic=message.topic, outcome="retried").inc()
                 log.warning(
                     "message.retrying",
                     topic=message.topic,
@@ -83,6 +85,8 @@ class GuardedConsumer:
                 await asyncio.sleep(self._retry_delay * attempts)
                 raise
             await self._dead_letter(message, error, attempts=attempts)
+        else:
+            MESSAGES_HANDLED.labels(topic=message.topic, outcome="handled").inc()
         self._attempts.pop(record, None)
 
     async def _dead_letter(self, message: InboundMessage, error: Exception, *, attempts: int) -> None:
@@ -110,6 +114,8 @@ class GuardedConsumer:
                 )
             ]
         )
+        MESSAGES_HANDLED.labels(topic=message.topic, outcome="dead_lettered").inc()
+        DEAD_LETTERS.labels(topic=message.topic).inc()
         log.error(
             "message.dead_lettered",
             topic=message.topic,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 MESSAGES_HANDLED = Counter(
-    "casia_messages_handled_total", "Messages a consumer handled", ["topic", "outcome"]
+    "casia_messages_handled_total",
+    "Messages a consumer took, by outcome: handled, retried or dead_lettered",
+    ["topic", "outcome"],
 )
 OUTBOX_PUBLISHED = Counter("casia_outbox_published_total", "Outbox entries published to Kafka")
 DEAD_LETTERS = Counter("casia_dead_letters_total", "Messages sent to the dead-letter topic", ["topic"])

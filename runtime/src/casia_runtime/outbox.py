@@ -24,6 +24,7 @@ from pymongo.errors import DuplicateKeyError
 
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import OutboundMessage
+from casia_runtime.metrics import OUTBOX_PUBLISHED
 from casia_runtime.mongo import Document, Session
 from casia_runtime.settings import RuntimeSettings
 
@@ -148,6 +149,7 @@ class OutboxRelay:
             {"_id": {"$in": [entry["_id"] for entry in pending]}},
             {"$set": {"published_at": datetime.now(UTC)}},
         )
+        OUTBOX_PUBLISHED.inc(len(pending))
         return len(pending)
 
     async def run(self) -> None:

@@ -1,7 +1,7 @@
-"""One request's correlation id follows its case through the logs of intake, workflow and notifier.
+"""Operability end to end: one request id followed through the logs, and metrics that count.
 
-Reads the JSON log files of the local stack (casia-local writes one per process), as an operator
-searching by correlation id would.
+Reads the JSON log files of the local stack (casia-local writes one per process) and the
+services' /metrics, as an operator would.
 """
 
 from __future__ import annotations
@@ -59,3 +59,23 @@ async def test_a_request_id_is_the_correlation_id_of_every_log_line_about_its_ca
     for service, lines in found.items():
         assert any(line.get("case_number") == case_number for line in lines), service
         assert all(line["service"] == service for line in lines)
+
+
+async def test_the_workflow_counts_what_it_handled_in_its_metrics(
+    client: httpx.AsyncClient, autorizado: Autorizado
+) -> None:
+    metrics_url = f"http://127.0.0.1:{Settings.from_env().service_ports['workflow']}/metrics"
+    handled = 'casia_messages_handled_total{outcome="handled",topic="casia.cases.commands.v1"}'
+
+    async def count() -> float:
+        async with httpx.AsyncClient() as http:
+            text = (await http.get(metrics_url)).text
+        # Several workflow processes may run; this one's count only has to move.
+        values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(handled)]
+        return values[0] if values else 0.0
+
+    before = await count()
+    opened = await open_case(client, autorizado.cases_path, autorizado.headers)
+    assert opened.status_code == 201, opened.text  # stored, so the workflow has handled it
+
+    assert await count() >= before + 1
