@@ -13,13 +13,14 @@ from pymongo.errors import DuplicateKeyError
 
 from casia_contracts.dead_letters import DeadLetter
 from casia_contracts.topics import dead_letter_topic
-from casia_runtime.consumer import GuardedConsumer, PoisonMessage
+from casia_runtime.consumer import GuardedConsumer, NotYet, PoisonMessage
 from casia_runtime.inbox import Inbox
 from casia_runtime.kafka import KafkaPublisher
 from casia_runtime.messages import InboundMessage
 from casia_runtime.mongo import MongoClient, Session, in_transaction
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.testing import read_until
+from casia_runtime.testing.memory import RecordingPublisher
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +103,19 @@ async def test_the_inbox_remembers_applied_messages_only_when_their_transaction_
     assert await in_transaction(mongo, seen)
     with pytest.raises(DuplicateKeyError):
         await in_transaction(mongo, apply)
+
+
+async def test_a_message_that_came_too_early_is_retried_patiently_not_dead_lettered(
+    broker: KafkaBroker,
+) -> None:
+    dead_letters = RecordingPublisher()
+    guard = GuardedConsumer(service=SERVICE, dead_letters=dead_letters, max_attempts=2, retry_delay_seconds=0)
+
+    async def case_not_stored_yet(message: InboundMessage) -> None:
+        raise NotYet("the case is not stored yet")
+
+    for _ in range(10):  # far beyond max_attempts
+        with pytest.raises(NotYet):
+            await guard.consume(record("CAS-EARLY"), case_not_stored_yet)
+
+    assert dead_letters.published == []

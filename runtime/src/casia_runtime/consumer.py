@@ -29,6 +29,15 @@ Handler = Callable[[InboundMessage], Awaitable[None]]
 RecordId = tuple[str, int, int]
 
 
+class NotYet(Exception):
+    """The message is fine but arrived before what it depends on (e.g. a document outcome before
+    its case): retried patiently, for up to ``PATIENCE`` attempts with growing pauses (about ten
+    minutes in all), before it is dead-lettered like any other failure."""
+
+    PATIENCE = 120
+    MAX_PAUSE_SECONDS = 5.0
+
+
 class PoisonMessage(Exception):
     """The message can never be handled (bad JSON, unknown type, invalid data)."""
 
@@ -71,7 +80,8 @@ class GuardedConsumer:
             await self._dead_letter(message, error, attempts=1)
         except Exception as error:
             attempts = self._attempts.get(record, 0) + 1
-            if attempts < self._max_attempts:
+            limit = NotYet.PATIENCE if isinstance(error, NotYet) else self._max_attempts
+            if attempts < limit:
                 self._attempts[record] = attempts
                 MESSAGES_HANDLED.labels(topic=message.topic, outcome="retried").inc()
                 log.warning(
@@ -82,7 +92,7 @@ class GuardedConsumer:
                     attempts=attempts,
                     error=repr(error),
                 )
-                await asyncio.sleep(self._retry_delay * attempts)
+                await asyncio.sleep(min(self._retry_delay * attempts, NotYet.MAX_PAUSE_SECONDS))
                 raise
             await self._dead_letter(message, error, attempts=attempts)
         else:

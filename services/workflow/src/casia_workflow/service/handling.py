@@ -18,7 +18,7 @@ from casia_contracts.base import Message
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
 from casia_runtime.clock import Clock, to_milliseconds
-from casia_runtime.consumer import PoisonMessage
+from casia_runtime.consumer import NotYet, PoisonMessage
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
 from casia_workflow import domain as d
@@ -34,8 +34,9 @@ EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
 Decider = Callable[[d.Case | None, datetime], d.Decision]
 
 
-class CaseNotYetKnown(Exception):
-    """A document outcome arrived before its case: retried until the case exists."""
+class CaseNotYetKnown(NotYet):
+    """A document outcome arrived before its case (another topic): retried patiently until the
+    workflow has applied the case's OpenCase."""
 
 
 @dataclass(frozen=True, slots=True)
