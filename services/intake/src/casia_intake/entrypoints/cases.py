@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
+from casia_intake.auth import AuthorizationClaim
 from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
 from casia_intake.entrypoints.identity import ActingAuthorization, Autorizado
 from casia_intake.entrypoints.problems import Problem
@@ -52,39 +53,15 @@ async def open_case(
     headers: Annotated[OpeningHeaders, Depends()],
 ) -> JSONResponse:
     intake = _intake(request)
-    idempotency_key, channel = headers.idempotency_key, headers.x_casia_channel
     classification = Classification(
-        case_type=body.case_type,
-        subject=body.subject,
-        category=body.category,
-        subcategory=body.subcategory,
+        case_type=body.case_type, subject=body.subject, category=body.category, subcategory=body.subcategory
     )
-    additional_data = _validated_data(intake, classification, body.additional_data)
+    data = _validated_data(intake, classification, body.additional_data)
+    opener = PersonRef(nif=caller.nif, name=caller.name)
+    draft = _Drafter(body, classification, data, opener, _reference(authorization), headers.x_casia_channel)
     at = intake.clock()
-
-    def draft(case_number: str) -> OpenCase:
-        return OpenCase(
-            case_number=case_number,
-            authorization=AuthorizationRef(
-                number=authorization.number,
-                holder_nif=authorization.holder_nif,
-                business_name=authorization.business_name,
-            ),
-            opened_by=PersonRef(nif=caller.nif, name=caller.name),
-            channel=channel,
-            classification=classification,
-            affects_current_period=body.affects_current_period,
-            title=body.title,
-            description=body.description,
-            additional_data=additional_data,
-            documents=[],
-        )
-
-    scope = (
-        IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=idempotency_key)
-        if idempotency_key
-        else None
-    )
+    key = headers.idempotency_key
+    scope = IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=key) if key else None
     try:
         case_number = await intake.opening.open(
             draft, at=at, idempotency=scope, correlation_id=request.state.request_id
@@ -131,6 +108,40 @@ async def _case_of(intake: Intake, case_number: str, authorization_number: str) 
             f"No existe el caso {case_number} en esta autorización.",
         )
     return document
+
+
+@dataclass(frozen=True)
+class _Drafter:
+    """Builds the OpenCase command for whichever case number gets allocated."""
+
+    body: OpenCaseRequest
+    classification: Classification
+    additional_data: dict[str, str]
+    opener: PersonRef
+    authorization: AuthorizationRef
+    channel: Channel
+
+    def __call__(self, case_number: str) -> OpenCase:
+        return OpenCase(
+            case_number=case_number,
+            authorization=self.authorization,
+            opened_by=self.opener,
+            channel=self.channel,
+            classification=self.classification,
+            affects_current_period=self.body.affects_current_period,
+            title=self.body.title,
+            description=self.body.description,
+            additional_data=self.additional_data,
+            documents=[],
+        )
+
+
+def _reference(authorization: AuthorizationClaim) -> AuthorizationRef:
+    return AuthorizationRef(
+        number=authorization.number,
+        holder_nif=authorization.holder_nif,
+        business_name=authorization.business_name,
+    )
 
 
 def _validated_data(
