@@ -21,7 +21,7 @@ from casia_runtime.testing import read_until
 pytestmark = pytest.mark.integration
 
 
-def message(topic: str, key: str) -> OutboundMessage:
+def message(topic: str, key: str, sequence: int = 0) -> OutboundMessage:
     event_id = str(uuid.uuid4())
     return OutboundMessage(
         id=event_id,
@@ -29,6 +29,7 @@ def message(topic: str, key: str) -> OutboundMessage:
         key=key,
         value=json.dumps({"id": event_id, "key": key}).encode(),
         headers={"content-type": "application/json"},
+        sequence=sequence,
     )
 
 
@@ -81,3 +82,31 @@ async def test_only_one_relay_holds_the_lease_until_it_expires(db: AsyncDatabase
     assert not await second.acquire(now)
     assert await second.acquire(now + timedelta(seconds=11))
     assert not await first.acquire(now + timedelta(seconds=12))
+
+
+async def test_a_keys_entries_are_published_by_sequence_even_if_inserted_out_of_order(
+    mongo: MongoClient,
+    db: AsyncDatabase[dict[str, Any]],
+    broker: KafkaBroker,
+    test_topic: str,
+    settings: RuntimeSettings,
+) -> None:
+    """As when two instances with skewed clocks wrote versions 2 and 3 of one case."""
+    key = f"CAS-SKEW-{uuid.uuid4().hex[:8]}"
+    version_3, version_2 = message(test_topic, key, sequence=3000), message(test_topic, key, sequence=2000)
+    outbox = Outbox(db.outbox)
+
+    async def work(session: Session) -> None:
+        await outbox.add([version_3, version_2], session=session)  # insertion order is wrong
+
+    await in_transaction(mongo, work)
+    relay = relay_for(db.outbox, db.leases, publisher=KafkaPublisher(broker), owner="a", settings=settings)
+    await relay.publish_pending()
+
+    records = await read_until(
+        settings.kafka_bootstrap,
+        test_topic,
+        lambda r: r.key == key.encode(),
+        enough=lambda seen: len(seen) >= 2,
+    )
+    assert [json.loads(r.value)["id"] for r in records] == [version_2.id, version_3.id]

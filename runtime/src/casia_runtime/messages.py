@@ -24,15 +24,19 @@ class OutboundMessage:
     key: str
     value: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    sequence: int = 0
+    """Order among the messages of one key (e.g. derived from the case version): the relay
+    publishes a key's pending messages by it, whatever the clocks of the writers said."""
 
     @classmethod
-    def from_envelope(cls, envelope: BaseModel, *, topic: str, key: str) -> OutboundMessage:
+    def from_envelope(
+        cls, envelope: BaseModel, *, topic: str, key: str, sequence: int = 0
+    ) -> OutboundMessage:
         """Serialize a CloudEvent model (structured mode, JSON) exactly once."""
         value = envelope.model_dump_json(exclude_none=True).encode()
         event_id = str(getattr(envelope, "id"))  # noqa: B009 - any CloudEvent model
-        return cls(
-            id=event_id, topic=topic, key=key, value=value, headers={"content-type": CLOUDEVENTS_CONTENT_TYPE}
-        )
+        headers = {"content-type": CLOUDEVENTS_CONTENT_TYPE}
+        return cls(id=event_id, topic=topic, key=key, value=value, headers=headers, sequence=sequence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ class Outbox:
                     "key": message.key,
                     "value": message.value,
                     "headers": message.headers,
+                    "sequence": message.sequence,
                     "published_at": None,
                 }
                 for message in messages
@@ -144,7 +145,7 @@ class OutboxRelay:
         ).to_list()
         if not pending:
             return 0
-        await self._publisher.publish_all([_to_message(entry) for entry in pending])
+        await self._publisher.publish_all([_to_message(entry) for entry in in_key_order(pending)])
         await self._collection.update_many(
             {"_id": {"$in": [entry["_id"] for entry in pending]}},
             {"$set": {"published_at": datetime.now(UTC)}},
@@ -188,6 +189,19 @@ class OutboxRelay:
         self._wake.clear()
 
 
+def in_key_order(entries: Sequence[Document]) -> list[Document]:
+    """Entries in insertion order, except that each key's entries follow their ``sequence``.
+
+    Insertion order comes from the writers' clocks (ObjectId); two instances on hosts with skewed
+    clocks could otherwise publish a later change of a case before an earlier one. A key's entries
+    take the place of its first one; ties keep insertion order (the sort is stable).
+    """
+    first: dict[str, int] = {}
+    for position, entry in enumerate(entries):
+        first.setdefault(entry["key"], position)
+    return sorted(entries, key=lambda entry: (first[entry["key"]], entry.get("sequence", 0)))
+
+
 def _to_message(entry: Document) -> OutboundMessage:
     return OutboundMessage(
         id=entry["event_id"],
@@ -195,6 +209,7 @@ def _to_message(entry: Document) -> OutboundMessage:
         key=entry["key"],
         value=bytes(entry["value"]),
         headers=dict(entry.get("headers") or {}),
+        sequence=int(entry.get("sequence", 0)),
     )
 
 

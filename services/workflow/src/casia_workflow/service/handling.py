@@ -29,6 +29,7 @@ from casia_workflow.service.ports import CaseRepository, ClosureDeadlines, Trans
 log = get_logger(__name__)
 
 SOURCE = "/casia/workflow"
+EVENTS_PER_VERSION = 1000  # far more than one decision emits; the last slot is for a rejection
 EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
 
 Decider = Callable[[d.Case | None, datetime], d.Decision]
@@ -145,7 +146,8 @@ class Workflow:
             reason_code=str(refusal.reason_code),
             reason=refusal.message,
         )
-        return [_outbound(rejected, cause=cause, index=0, at=at)]
+        # After the events of the version it refers to, whichever instance wrote them.
+        return [_outbound(rejected, cause=cause, index=EVENTS_PER_VERSION - 1, at=at)]
 
 
 def _sender(data: Message) -> d.Actor:
@@ -219,7 +221,8 @@ def _known(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
     return decider
 
 
-def _outbound(data: Message, *, cause: Cause, index: int, at: datetime) -> OutboundMessage:
+def _outbound(data: case_events.CaseEvent, *, cause: Cause, index: int, at: datetime) -> OutboundMessage:
+    """The event as an outbox entry, ordered within its case by version, then by ``index``."""
     # Derived from the cause, so a retried transaction writes the same ids.
     seed = f"{cause.message_id or cause.causality.correlation_id}:{data.message_type}:{index}"
     event = build_event(
@@ -229,4 +232,5 @@ def _outbound(data: Message, *, cause: Cause, index: int, at: datetime) -> Outbo
         time=at,
         causality=cause.causality,
     )
-    return OutboundMessage.from_envelope(event, topic=data.topic, key=data.case_number)
+    sequence = data.version * EVENTS_PER_VERSION + index
+    return OutboundMessage.from_envelope(event, topic=data.topic, key=data.case_number, sequence=sequence)
