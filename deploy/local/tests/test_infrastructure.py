@@ -23,6 +23,7 @@ from pymongo import MongoClient
 from casia_contracts.topics import TOPIC_PARTITIONS
 from casia_local import kafka
 from casia_local.minio import BUCKETS, s3_client
+from casia_local.mongo import TRANSACTION_LIFETIME_SECONDS
 from casia_local.piece import tcp_open
 from casia_local.settings import Settings
 
@@ -78,6 +79,15 @@ def test_mongo_is_a_writable_primary_and_commits_a_transaction(settings: Setting
             assert collection.count_documents({}) == 2
         finally:
             collection.drop()
+
+
+def test_mongo_frees_an_abandoned_transaction_quickly(settings: Settings) -> None:
+    if not settings.mongo.managed:
+        pytest.skip("an existing MongoDB server: its parameters are its operator's")
+    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongo.uri, serverSelectionTimeoutMS=5000)
+    with client:
+        answer = client.admin.command({"getParameter": 1, "transactionLifetimeLimitSeconds": 1})
+    assert answer["transactionLifetimeLimitSeconds"] == TRANSACTION_LIFETIME_SECONDS
 
 
 def test_minio_has_the_buckets_and_round_trips_an_object(settings: Settings) -> None:

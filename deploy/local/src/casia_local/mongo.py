@@ -19,6 +19,8 @@ from casia_local.report import StackError, say
 from casia_local.settings import Endpoint, Settings
 
 DEFAULT_REPLICA_SET = "rs0"
+TRANSACTION_LIFETIME_SECONDS = 10
+"""How long an abandoned transaction may hold its locks (see docs/DECISIONS.md)."""
 ALREADY_INITIALIZED = 23
 FALLBACK = (
     "point CASIA_MONGO_URI at an existing MongoDB replica set (CASIA_MANAGE_MONGO=false); "
@@ -93,6 +95,10 @@ class Mongo:
             "log=(file_max=10MB,prealloc=false)",
             "--setParameter",
             "diagnosticDataCollectionEnabled=false",
+            # A process killed mid-transaction leaves it holding its document locks until this
+            # limit (default 60 s); ours last milliseconds, so a short limit frees a case fast.
+            "--setParameter",
+            f"transactionLifetimeLimitSeconds={TRANSACTION_LIFETIME_SECONDS}",
         ]
         return Launch(self.name, argv, dict(os.environ))
 
