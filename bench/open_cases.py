@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import secrets
-import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import httpx
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_intake.settings import IntakeSettings
+from casia_local.bench import summarise
 
 BODY = {
     "case_type": "consulta",
@@ -53,22 +53,13 @@ def machine() -> dict[str, Any]:
 
 
 def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[str, Any]:
-    ordered = sorted(latencies)
-    if not ordered:
+    if not latencies:
         return {"requests": 0}
-
-    def pct(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 2)
-
     return {
-        "requests": len(ordered),
+        "requests": len(latencies),
         "wall_seconds": round(wall, 3),
-        "throughput_per_second": round(len(ordered) / wall, 1),
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
+        "throughput_per_second": round(len(latencies) / wall, 1),
+        **summarise(latencies),
         "status_counts": {str(s): statuses.count(s) for s in sorted(set(statuses))},
     }
 

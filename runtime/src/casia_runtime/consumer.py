@@ -14,6 +14,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 from faststream.kafka.message import KafkaMessage
 
 from casia_contracts.dead_letters import DeadLetter
@@ -65,7 +68,7 @@ class GuardedConsumer:
     def __init__(
         self, *, service: str, dead_letters: Publisher, max_attempts: int, retry_delay_seconds: float = 0.2
     ) -> None:
-        self._service = service
+        self.service = service
         self._dead_letters = dead_letters
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay_seconds
@@ -101,7 +104,7 @@ class GuardedConsumer:
 
     async def _dead_letter(self, message: InboundMessage, error: Exception, *, attempts: int) -> None:
         letter = DeadLetter(
-            consumer_group=self._service,
+            consumer_group=self.service,
             topic=message.topic,
             partition=message.partition,
             offset=message.offset,
@@ -112,7 +115,7 @@ class GuardedConsumer:
             attempts=attempts,
             failed_at=datetime.now(UTC),
         )
-        topic = dead_letter_topic(self._service)
+        topic = dead_letter_topic(self.service)
         await self._dead_letters.publish_all(
             [
                 OutboundMessage(
@@ -135,3 +138,26 @@ class GuardedConsumer:
             error=letter.error,
             dead_letter_topic=topic,
         )
+
+
+def subscribe_guarded(
+    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handler: Handler, consumers: int
+) -> None:
+    """How every service consumes a topic, in the consumer group named after the service.
+
+    Offsets are committed only after ``handler`` returned (NACK_ON_ERROR: an error seeks back and
+    the record is redelivered), bodies reach ``handler`` undecoded, a new group starts at the
+    earliest record, and ``guard`` bounds the retries. ``consumers`` consumers share the topic's
+    partitions; each handles its own in order, so a case's messages stay ordered.
+    """
+
+    @broker.subscriber(
+        topic,
+        group_id=guard.service,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        auto_offset_reset="earliest",
+        decoder=raw_body,
+        max_workers=consumers,
+    )
+    async def on_message(body: bytes, message: KafkaMessageParam) -> None:
+        await guard.consume(inbound(message), handler)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import statistics
 import sys
 import time
@@ -28,11 +29,19 @@ SAMPLES = 50
 
 
 def summarise(seconds: list[float]) -> dict[str, float | int]:
+    """Latency figures of a non-empty sample, in milliseconds (nearest-rank percentiles)."""
     ordered = sorted(seconds)
+
+    def percentile(fraction: float) -> float:
+        rank = max(1, math.ceil(fraction * len(ordered)))
+        return round(ordered[rank - 1] * 1000, 3)
+
     return {
         "samples": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 3),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 3),
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
         "max_ms": round(ordered[-1] * 1000, 3),
     }
 
