@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import smtplib
 import time
 import urllib.parse
 import urllib.request
 import uuid
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +27,7 @@ from casia_local import kafka
 from casia_local.minio import BUCKETS, s3_client
 from casia_local.mongo import TRANSACTION_LIFETIME_SECONDS
 from casia_local.piece import tcp_open
-from casia_local.settings import Settings
+from casia_local.settings import Endpoint, Settings
 
 pytestmark = pytest.mark.integration
 
@@ -159,3 +161,18 @@ def _wait_for_mail(ui_url: str, subject: str, timeout: float = 10.0) -> dict[str
             return dict(messages[0])
         time.sleep(0.2)
     raise AssertionError(f"no message with subject {subject!r} in Mailpit")
+
+
+def test_a_cluster_id_that_starts_with_a_dash_formats(settings: Settings, tmp_path: Path) -> None:
+    """A base64url id starts with "-" once in 64: it must not be read as an option."""
+    java = shutil.which("java")
+    broker = kafka.Kafka(settings)
+    if java is None or not broker.is_installed():
+        pytest.fail("the local stack's Java and Kafka jars are needed (make test installs them)")
+    config = tmp_path / "server.properties"
+    config.write_text(kafka.server_properties(Endpoint("127.0.0.1", 1), 2, tmp_path / "log"))
+
+    result = kafka.format_storage(java, f"{broker.lib_dir}/*", cluster_id="-" + "A" * 21, config=config)
+
+    assert result.returncode == 0, result.stderr[-800:]
+    assert "cluster.id=-AAAA" in (tmp_path / "log" / "meta.properties").read_text()

@@ -140,27 +140,34 @@ class Kafka:
         """Formats the empty log dir once with a fresh cluster id (22-character base64url UUID)."""
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            [
-                java,
-                "-cp",
-                classpath,
-                "kafka.tools.StorageTool",
-                "format",
-                "--standalone",
-                "-t",
-                cluster_id,
-                "-c",
-                str(self.config_path),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        result = format_storage(java, classpath, cluster_id=cluster_id, config=self.config_path)
         if result.returncode != 0:
             raise StackError(self.name, f"storage format failed: {result.stderr.strip()[-800:]}", FALLBACK)
         say("kafka.formatted", cluster_id=cluster_id, log_dir=self.log_dir)
+
+
+def format_storage(
+    java: str, classpath: str, *, cluster_id: str, config: Path
+) -> subprocess.CompletedProcess[str]:
+    """Kafka's StorageTool formatting the log dir of ``config`` as a standalone KRaft node."""
+    return subprocess.run(
+        [
+            java,
+            "-cp",
+            classpath,
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            # One argument: a base64url id may start with "-", which would be read as an option.
+            f"--cluster-id={cluster_id}",
+            "-c",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @dataclass(frozen=True)
