@@ -1,5 +1,6 @@
 # CASIA on one machine. The logic lives in deploy/local (the `casia-local` command); this file chains it.
 #   make up      install what is missing, start the infrastructure and the five services
+#   make restart PIECE=workflow   stop one piece by PID and bring the stack up again (new code)
 #   make test    the same stack (only what this run started is stopped afterwards) + pytest
 #   make check   ruff, ruff format, mypy, then make test
 SHELL := /bin/bash
@@ -10,7 +11,7 @@ RECORD := .local/test-run.json
 PIECE ?=
 PYTEST_ARGS ?=
 
-.PHONY: up down status logs test check bench clean install uv sync
+.PHONY: up down restart status logs test check bench clean install uv sync
 .DEFAULT_GOAL := up
 
 uv:
@@ -28,6 +29,9 @@ up: sync
 
 down: uv
 	$(RUN) casia-local down
+
+restart: uv
+	$(RUN) casia-local restart $(PIECE)
 
 status: uv
 	$(RUN) casia-local status

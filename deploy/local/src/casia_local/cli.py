@@ -28,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="stop only the processes listed by `up --record FILE`",
     )
+    restart = commands.add_parser("restart", help="stop the named pieces by PID, then `up` (new code, say)")
+    restart.add_argument("pieces", nargs="+", help="kafka, mongo, minio, smtp or a service name")
     commands.add_parser("status", help="one line per piece; exit 1 if one has crashed")
     logs = commands.add_parser("logs", help="the last lines of the logs")
     logs.add_argument("piece", nargs="?", help="kafka, mongo, minio, smtp or a service name")
@@ -43,6 +45,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         stack.up(settings, infra_only=args.infra_only, record=args.record)
     elif args.command == "down":
         stack.down(settings, recorded=args.recorded)
+    elif args.command == "restart":
+        stack.restart(settings, pieces=args.pieces)
     elif args.command == "status":
         return stack.status(settings)
     elif args.command == "logs":

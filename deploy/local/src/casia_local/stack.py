@@ -131,6 +131,19 @@ def down(settings: Settings, *, recorded: Path | None = None) -> None:
             say("down.stopped", piece=name)
 
 
+def restart(settings: Settings, *, pieces: Sequence[str]) -> None:
+    """Stops the named pieces by PID, then brings the whole stack up (starting them again)."""
+    sup = supervisor(settings)
+    names = [piece.name for piece in every_piece(settings)]
+    unknown = [name for name in pieces if name not in names]
+    if unknown:
+        raise StackError(unknown[0], f"no such piece; one of {', '.join(names)}")
+    for name in reversed(names):
+        if name in pieces and sup.stop(name):
+            say("down.stopped", piece=name)
+    up(settings)
+
+
 def _is_recorded(sup: Supervisor, name: str, wanted: dict[str, PidRecord]) -> bool:
     """True when `name` runs as the very process the record file names."""
     return name in wanted and sup.record(name) == wanted[name]
