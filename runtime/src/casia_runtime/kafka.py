@@ -19,7 +19,7 @@ def make_broker(settings: RuntimeSettings) -> KafkaBroker:
         client_id=settings.service_name,
         acks="all",
         enable_idempotence=True,
-        request_timeout_ms=15_000,
+        request_timeout_ms=int(settings.kafka_request_timeout_seconds * 1000),
         graceful_timeout=10.0,
         # A plain stdlib logger: its records reach the root handler, so they come out as JSON.
         logger=logging.getLogger("casia.broker"),

@@ -20,6 +20,9 @@ class RuntimeSettings(BaseSettings):
     http_port: int = 8000
 
     kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_request_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long the producer waits for one produce request. A record handed to the producer is
+    delivered or given up within twice this (:attr:`kafka_delivery_bound_seconds`)."""
     mongo_uri: str = "mongodb://127.0.0.1:27017/?replicaSet=rs0"
     mongo_db: str = "casia"
 
@@ -41,3 +44,9 @@ class RuntimeSettings(BaseSettings):
     relay_batch_size: int = Field(default=200, ge=1)
     relay_idle_poll_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def kafka_delivery_bound_seconds(self) -> float:
+        """After this long a record handed to the producer is either acknowledged or failed: its
+        batch expires after one request timeout and the request in flight takes at most another."""
+        return 2 * self.kafka_request_timeout_seconds
