@@ -22,8 +22,9 @@ from typing import Any
 import httpx
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
-from casia_intake.settings import IntakeSettings
+from casia_local.auth import dev_secret
 from casia_local.bench import summarise
+from casia_local.settings import Settings
 
 BODY = {
     "case_type": "consulta",
@@ -94,7 +95,7 @@ async def main() -> None:
         number=str(1_000_000 + secrets.randbelow(9_000_000)), holder_nif="B12345674", business_name="Bench SL"
     )
     claims = Claims(sub="12345678Z", name="Bench", roles=(Role.AUTORIZADO,), authorizations=(authorization,))
-    token = mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=3600)
+    token = mint_dev_token(dev_secret(Settings.from_env()), claims, now=int(time.time()), ttl_seconds=3600)
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/v1/authorizations/{authorization.number}/cases"
     limits = httpx.Limits(max_connections=args.concurrency)

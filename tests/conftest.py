@@ -14,6 +14,8 @@ import pytest
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_intake.settings import IntakeSettings
+from casia_local.auth import dev_secret
+from casia_local.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def new_autorizado(*, roles: tuple[Role, ...] = (Role.AUTORIZADO,)) -> Autorizad
     nif = f"{random.randint(10_000_000, 99_999_999)}"
     nif += "TRWAGMYFPDXBNJZSQVHLCKE"[int(nif) % 23]
     claims = Claims(sub=nif, name="Ana Pérez Núñez", roles=roles, authorizations=(authorization,))
-    token = mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=600)
+    token = mint_dev_token(dev_secret(Settings.from_env()), claims, now=int(time.time()), ttl_seconds=600)
     return Autorizado(nif=nif, name=claims.name, authorization=authorization, token=token)
 
 

@@ -125,3 +125,12 @@ def test_a_port_taken_by_another_process_is_refused_before_starting(settings: Se
             stack.start(sup, Service(settings, "intake"), stack.Recorder(None))
 
     assert sup.state("intake") is State.STOPPED
+
+
+def test_only_the_gateway_is_launched_with_its_authentication(settings: Settings) -> None:
+    intake = Service(settings, "intake").launch().env
+    workflow = Service(settings, "workflow").launch().env
+
+    assert intake["CASIA_AUTH_MODE"] == "dev"
+    assert len(intake["CASIA_AUTH_DEV_SECRET"].encode()) >= 32
+    assert workflow.get("CASIA_AUTH_DEV_SECRET") == os.environ.get("CASIA_AUTH_DEV_SECRET")  # nothing added

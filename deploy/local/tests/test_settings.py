@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from casia_local.auth import dev_secret, gateway_auth_env
 from casia_local.settings import Endpoint, Settings, SettingsError, mongo_endpoint, parse_endpoint
 
 
@@ -31,13 +32,24 @@ def test_the_defaults_are_the_documented_local_ports_and_folders() -> None:
     }
     assert settings.gateway_url == "http://127.0.0.1:8000/docs"
     assert all([settings.kafka.managed, settings.mongo.managed, settings.s3.managed, settings.smtp.managed])
-    assert "CASIA_AUTH_DEV_SECRET" not in settings.client_env()  # the gateway's own default applies
+    assert not any(name.startswith("CASIA_AUTH") for name in settings.client_env())  # the gateway's own
 
 
-def test_a_dev_token_secret_that_is_set_is_passed_to_the_services() -> None:
+def test_the_gateway_is_given_dev_mode_and_the_secret_that_is_set() -> None:
     settings = Settings.from_env({"CASIA_AUTH_DEV_SECRET": "s" * 40})
 
-    assert settings.client_env()["CASIA_AUTH_DEV_SECRET"] == "s" * 40
+    assert gateway_auth_env(settings) == {"CASIA_AUTH_MODE": "dev", "CASIA_AUTH_DEV_SECRET": "s" * 40}
+
+
+def test_without_a_secret_set_the_stack_makes_one_of_its_own_once(tmp_path: Path) -> None:
+    settings = Settings.from_env({"CASIA_LOCAL_HOME": str(tmp_path)})
+
+    made = dev_secret(settings)
+
+    assert len(made.encode()) >= 32
+    assert dev_secret(settings) == made  # kept: tokens minted earlier stay valid
+    assert (tmp_path / "config" / "auth-dev-secret").stat().st_mode & 0o777 == 0o600
+    assert dev_secret(Settings.from_env({"CASIA_LOCAL_HOME": str(tmp_path / "other")})) != made
 
 
 def test_data_logs_and_pid_files_live_under_one_home(tmp_path: Path) -> None:

@@ -6,14 +6,23 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import SecretStr
+
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, CaseType, Channel, Classification, PersonRef
 from casia_intake.service.opening import Draft
 from casia_intake.service.ports import IdempotencyScope
+from casia_intake.settings import IntakeSettings
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 AUTHORIZATION = AuthorizationRef(number="1234567", holder_nif="B12345674", business_name="Gestoría Ana")
 AUTORIZADO = PersonRef(nif="12345678Z", name="Ana Pérez")
+DEV_SECRET = "intake-tests-only-secret-0123456789abcdef"
+
+
+def dev_settings(**overrides: Any) -> IntakeSettings:
+    """A gateway in dev mode with the tests' own secret (the gateway has no default mode)."""
+    return IntakeSettings(auth_mode="dev", auth_dev_secret=SecretStr(DEV_SECRET), **overrides)
 
 
 def open_command(case_number: str, *, title: str = "Duda sobre contacto") -> OpenCase:

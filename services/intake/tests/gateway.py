@@ -1,7 +1,7 @@
 """The gateway served over ASGI with every port faked, for the route tests.
 
-No lifespan runs over ASGITransport, so :func:`serving_fakes` sets ``app.state`` the way the
-lifespan does, from the fakes. Tokens are real local (HS256) tokens checked by the real verifier.
+No lifespan runs over ASGITransport, so :func:`serving_fakes` sets ``app.state.intake`` the way
+the lifespan does, from the fakes. Tokens are real local (HS256) tokens checked by the real verifier.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import httpx
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef
 from casia_intake.app import create_app
-from casia_intake.auth import AuthorizationClaim, Claims, Role, TokenVerifier, mint_dev_token
+from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_intake.domain.catalog import load_catalog
+from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
-from casia_intake.wiring import Intake
 from casia_runtime.testing.clock import ManualClock
 
-from .builders import AUTHORIZATION, AUTORIZADO
+from .builders import AUTHORIZATION, AUTORIZADO, DEV_SECRET, dev_settings
 from .fakes import (
     InMemoryCaseNumbers,
     InMemoryCaseReader,
@@ -68,7 +68,7 @@ class Gateway:
             roles=tuple(roles),
             authorizations=tuple(AuthorizationClaim.model_validate(a.model_dump()) for a in authorizations),
         )
-        token = mint_dev_token(self.settings, claims, now=int(time.time()), ttl_seconds=300)
+        token = mint_dev_token(DEV_SECRET, claims, now=int(time.time()), ttl_seconds=300)
         return {"Authorization": f"Bearer {token}"}
 
     def sent_commands(self) -> list[OpenCase]:
@@ -78,12 +78,11 @@ class Gateway:
 @asynccontextmanager
 async def serving_fakes() -> AsyncIterator[Gateway]:
     """The app over fresh fakes; the clock stands still at ``ManualClock``'s start."""
-    settings = IntakeSettings(read_your_writes_seconds=0, retry_after_seconds=7)
+    settings = dev_settings(read_your_writes_seconds=0, retry_after_seconds=7)
     clock, cases, contacts = ManualClock(), InMemoryCaseReader(), InMemoryContacts()
     sender = RecordingCommandSender()
     app = create_app(settings)
-    app.state.verifier = TokenVerifier(settings)
-    app.state.intake = Intake(
+    app.state.intake = IntakeApp(
         settings=settings,
         catalog=load_catalog(),
         opening=CaseOpening(numbers=InMemoryCaseNumbers(), keys=InMemoryIdempotencyKeys(), sender=sender),

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from casia_local.auth import gateway_auth_env
 from casia_local.piece import http_status
 from casia_local.process import Launch
 from casia_local.report import StackError
@@ -52,6 +53,8 @@ class Service:
 
     def launch(self) -> Launch:
         env = dict(os.environ, **self.settings.client_env(), CASIA_HTTP_PORT=str(self.endpoint.port))
+        if self.service == "intake":
+            env.update(gateway_auth_env(self.settings))
         return Launch(self.name, [str(self.script)], env)
 
     def ready(self) -> bool:

@@ -148,11 +148,8 @@ class Settings:
         )
 
     def client_env(self) -> dict[str, str]:
-        """The CASIA_* variables a service needs to reach this stack (its port excepted).
-
-        The dev-token secret is passed only when set: otherwise the gateway and the tests that mint
-        tokens share the gateway's own default.
-        """
+        """The CASIA_* variables a service needs to reach this stack (its port excepted); the
+        gateway's authentication is added by :mod:`casia_local.auth`."""
         env = {
             "CASIA_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
             "CASIA_MONGO_URI": self.mongo.uri,
@@ -163,8 +160,6 @@ class Settings:
             "CASIA_SMTP_HOST": self.smtp.host,
             "CASIA_SMTP_PORT": str(self.smtp.port),
         }
-        if self.auth_dev_secret is not None:
-            env["CASIA_AUTH_DEV_SECRET"] = self.auth_dev_secret
         return env
 
 

@@ -1,8 +1,9 @@
 """Who is calling: bearer JWTs checked for issuer, audience, expiry and signature.
 
-Local/dev tokens are HS256 with the configured secret; production tokens come from the OIDC
-issuer and are checked against its JWKS. Unsigned tokens and ``alg: none`` are refused because
-only the expected algorithms are accepted.
+Production tokens come from the OIDC issuer and are checked against its JWKS; local/dev tokens
+are HS256 with a secret of at least 32 bytes. Neither mode is a default: :func:`auth_config`
+refuses a gateway whose settings do not choose one explicitly and completely. Unsigned tokens and
+``alg: none`` are refused because only the expected algorithms are accepted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final, Literal
 
 import jwt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -18,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from casia_intake.settings import IntakeSettings
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+DEV_ISSUER: Final = "casia-local"
+DEV_AUDIENCE: Final = "casia"
+MIN_DEV_SECRET_BYTES: Final = 32
 
 
 class Role(StrEnum):
@@ -61,23 +65,68 @@ class Caller:
 
 
 class InvalidToken(Exception):
-    """The token is missing, malformed, expired, or not ours."""
+    """The token is missing, malformed, expired, or not ours (the message is for logs only)."""
+
+
+class AuthMisconfigured(Exception):
+    """The settings do not choose an authentication mode completely: the gateway must not start."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthConfig:
+    """How tokens are checked: a mode chosen explicitly, with everything that mode needs."""
+
+    mode: Literal["dev", "oidc"]
+    issuer: str
+    audience: str
+    dev_secret: str | None = None
+    jwks_url: str | None = None
+
+
+def auth_config(settings: IntakeSettings) -> AuthConfig:
+    """The authentication the settings choose; raises :class:`AuthMisconfigured` naming the
+    missing or unsafe setting, so a deployment that forgot one refuses to start rather than
+    accept tokens anyone could mint."""
+    if settings.auth_mode == "oidc":
+        return _oidc(settings)
+    if settings.auth_mode == "dev":
+        secret = settings.auth_dev_secret.get_secret_value() if settings.auth_dev_secret else ""
+        if len(secret.encode()) < MIN_DEV_SECRET_BYTES:
+            raise AuthMisconfigured(
+                f"CASIA_AUTH_MODE=dev needs CASIA_AUTH_DEV_SECRET of at least {MIN_DEV_SECRET_BYTES} bytes."
+            )
+        return AuthConfig(
+            "dev",
+            settings.auth_issuer or DEV_ISSUER,
+            settings.auth_audience or DEV_AUDIENCE,
+            dev_secret=secret,
+        )
+    raise AuthMisconfigured(
+        "CASIA_AUTH_MODE is not set: choose oidc (production: CASIA_AUTH_JWKS_URL, CASIA_AUTH_ISSUER, "
+        "CASIA_AUTH_AUDIENCE) or dev (local only: CASIA_AUTH_DEV_SECRET, at least 32 bytes)."
+    )
+
+
+def _oidc(settings: IntakeSettings) -> AuthConfig:
+    jwks_url, issuer, audience = settings.auth_jwks_url, settings.auth_issuer, settings.auth_audience
+    if jwks_url and issuer and audience:
+        return AuthConfig("oidc", issuer, audience, jwks_url=jwks_url)
+    required = {"CASIA_AUTH_JWKS_URL": jwks_url, "CASIA_AUTH_ISSUER": issuer, "CASIA_AUTH_AUDIENCE": audience}
+    missing = ", ".join(name for name, value in required.items() if not value)
+    raise AuthMisconfigured(f"CASIA_AUTH_MODE=oidc needs {missing}.")
 
 
 class TokenVerifier:
-    def __init__(self, settings: IntakeSettings) -> None:
-        self._settings = settings
-        self._jwks = (
-            jwt.PyJWKClient(settings.auth_jwks_url, cache_keys=True)
-            if settings.auth_mode == "oidc" and settings.auth_jwks_url
-            else None
-        )
+    def __init__(self, config: AuthConfig) -> None:
+        self.config = config
+        self._jwks = jwt.PyJWKClient(config.jwks_url, cache_keys=True) if config.jwks_url else None
 
     async def verify(self, token: str) -> Caller:
-        if self._settings.auth_mode == "oidc":
-            payload = await asyncio.to_thread(self._decode_oidc, token)
+        """The caller a valid token names; raises :class:`InvalidToken` otherwise."""
+        if self._jwks is not None:
+            payload = await asyncio.to_thread(self._decode_oidc, self._jwks, token)
         else:
-            payload = self._decode(token, self._settings.auth_dev_secret.get_secret_value(), ["HS256"])
+            payload = self._decode(token, self.config.dev_secret, ["HS256"])
         try:
             claims = Claims.model_validate(payload)
         except ValidationError as error:
@@ -90,11 +139,9 @@ class TokenVerifier:
             authorizations=claims.authorizations,
         )
 
-    def _decode_oidc(self, token: str) -> dict[str, Any]:
-        if self._jwks is None:
-            raise InvalidToken("no JWKS configured")
+    def _decode_oidc(self, jwks: jwt.PyJWKClient, token: str) -> dict[str, Any]:
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key
+            key = jwks.get_signing_key_from_jwt(token).key
         except jwt.PyJWTError as error:
             raise InvalidToken("unknown signing key") from error
         return self._decode(token, key, ASYMMETRIC_ALGORITHMS)
@@ -105,8 +152,8 @@ class TokenVerifier:
                 token,
                 key,
                 algorithms=algorithms,
-                audience=self._settings.auth_audience,
-                issuer=self._settings.auth_issuer,
+                audience=self.config.audience,
+                issuer=self.config.issuer,
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.PyJWTError as error:
@@ -114,13 +161,14 @@ class TokenVerifier:
         return payload
 
 
-def mint_dev_token(settings: IntakeSettings, claims: Claims, *, now: int, ttl_seconds: int) -> str:
-    """An HS256 token for local use, with the issuer and audience intake expects."""
+def mint_dev_token(secret: str, claims: Claims, *, now: int, ttl_seconds: int) -> str:
+    """An HS256 token for a gateway in ``dev`` mode with ``secret`` and the default dev issuer and
+    audience (local use and tests only)."""
     payload = {
         **claims.model_dump(mode="json", exclude_none=True),
-        "iss": settings.auth_issuer,
-        "aud": settings.auth_audience,
+        "iss": DEV_ISSUER,
+        "aud": DEV_AUDIENCE,
         "iat": now,
         "exp": now + ttl_seconds,
     }
-    return jwt.encode(payload, settings.auth_dev_secret.get_secret_value(), algorithm="HS256")
+    return jwt.encode(payload, secret, algorithm="HS256")

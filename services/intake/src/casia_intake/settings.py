@@ -13,11 +13,15 @@ class IntakeSettings(RuntimeSettings):
     service_name: str = "intake"
     http_port: int = 8000
 
-    auth_mode: Literal["dev", "oidc"] = "dev"
-    """``dev``: HS256 tokens signed with ``auth_dev_secret`` (local only); ``oidc``: the issuer's JWKS."""
-    auth_dev_secret: SecretStr = SecretStr("casia-local-dev-secret-change-me-0123456789")
-    auth_issuer: str = "casia-local"
-    auth_audience: str = "casia"
+    auth_mode: Literal["dev", "oidc"] | None = None
+    """Required, no default: ``oidc`` checks tokens against the issuer's JWKS (production);
+    ``dev`` accepts HS256 tokens signed with ``auth_dev_secret`` (local only). Checked by
+    :func:`casia_intake.auth.auth_config`, which refuses to start the gateway without it."""
+    auth_dev_secret: SecretStr | None = None
+    auth_issuer: str | None = None
+    """``oidc``: required. ``dev``: ``casia-local`` when unset."""
+    auth_audience: str | None = None
+    """``oidc``: required. ``dev``: ``casia`` when unset."""
     auth_jwks_url: str | None = None
 
     quarantine_bucket: str = "casia-quarantine"

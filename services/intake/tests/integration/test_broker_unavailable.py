@@ -17,11 +17,12 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_intake.app import create_app
-from casia_intake.auth import AuthorizationClaim, Claims, Role, TokenVerifier, mint_dev_token
-from casia_intake.settings import IntakeSettings
-from casia_intake.wiring import build_intake
+from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
+from casia_intake.bootstrap import build_intake
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document
+
+from ..builders import DEV_SECRET, dev_settings
 
 pytestmark = pytest.mark.integration
 
@@ -59,10 +60,9 @@ class Gateway:
 
 @pytest.fixture
 async def gateway(db: AsyncDatabase[Document]) -> AsyncIterator[Gateway]:
-    settings = IntakeSettings(read_your_writes_seconds=0, kafka_publish_timeout_seconds=1.0)
+    settings = dev_settings(read_your_writes_seconds=0, kafka_publish_timeout_seconds=1.0)
     publisher = SwitchablePublisher()
     app = create_app(settings)  # no lifespan over ASGITransport: the state is set here instead
-    app.state.verifier = TokenVerifier(settings)
     app.state.intake = build_intake(settings, db=db, publisher=publisher)
     claims = Claims(
         sub="12345678Z",
@@ -72,7 +72,7 @@ async def gateway(db: AsyncDatabase[Document]) -> AsyncIterator[Gateway]:
             AuthorizationClaim(number="1234567", holder_nif="B12345674", business_name="Gestoría"),
         ),
     )
-    token = mint_dev_token(settings, claims, now=int(time.time()), ttl_seconds=300)
+    token = mint_dev_token(DEV_SECRET, claims, now=int(time.time()), ttl_seconds=300)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
         yield Gateway(

@@ -14,7 +14,7 @@ from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.ports import Contact
 from casia_intake.settings import IntakeSettings
 
-from ..builders import AUTHORIZATION, AUTORIZADO
+from ..builders import AUTHORIZATION, AUTORIZADO, DEV_SECRET
 from ..gateway import BODY, CASES, OTHER, Gateway, assert_problem, serving_fakes
 
 
@@ -44,7 +44,7 @@ def bad_tokens(settings: IntakeSettings) -> dict[str, str]:
         "iss": "casia-local",
         "aud": "casia",
     }
-    secret = settings.auth_dev_secret.get_secret_value()
+    secret = DEV_SECRET
     return {
         "garbage": "not-a-jwt",
         "unsigned": jwt.encode({**good, "exp": now + 60}, key="", algorithm="none"),

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from casia_intake.entrypoints.identity import ActingAuthorization, CurrentCaller
+from casia_intake.entrypoints.dependencies import Application
+from casia_intake.entrypoints.identity import Acting, ActingAuthorization, CurrentCaller
 from casia_intake.entrypoints.schemas import AuthorizationView, ContactUpdate, ContactView, MeView
 from casia_intake.service.ports import Contact
-from casia_intake.wiring import Intake
 
 router = APIRouter(prefix="/v1", tags=["autorizado"])
-
-
-def _intake(request: Request) -> Intake:
-    intake: Intake = request.app.state.intake
-    return intake
 
 
 @router.get("/me", summary="El usuario y sus autorizaciones", response_model=MeView)
@@ -31,8 +26,8 @@ async def me(caller: CurrentCaller) -> MeView:
 
 
 @router.get("/catalog", summary="Catálogo: tipos de caso, materias, categorías, documentos")
-async def catalog(request: Request, caller: CurrentCaller) -> dict[str, Any]:
-    return _intake(request).catalog.as_public_dict()
+async def catalog(app: Application, caller: CurrentCaller) -> dict[str, Any]:
+    return app.catalog.as_public_dict()
 
 
 @router.get(
@@ -40,8 +35,8 @@ async def catalog(request: Request, caller: CurrentCaller) -> dict[str, Any]:
     response_model=ContactView,
     summary="Datos de contacto y consentimiento para recibir avisos",
 )
-async def get_contact(request: Request, authorization: ActingAuthorization) -> ContactView:
-    contact = await _intake(request).contacts.get(authorization.number)
+async def get_contact(app: Application, authorization: ActingAuthorization) -> ContactView:
+    contact = await app.contacts.get(authorization.number)
     return _view(contact)
 
 
@@ -50,18 +45,15 @@ async def get_contact(request: Request, authorization: ActingAuthorization) -> C
     response_model=ContactView,
     summary="Modificar los datos de contacto y el consentimiento",
 )
-async def put_contact(
-    body: ContactUpdate, request: Request, caller: CurrentCaller, authorization: ActingAuthorization
-) -> ContactView:
-    intake = _intake(request)
+async def put_contact(body: ContactUpdate, app: Application, acting: Acting) -> ContactView:
     contact = Contact(
-        authorization_number=authorization.number,
+        authorization_number=acting.authorization.number,
         email=body.email,
         consent=body.consent,
-        updated_at=intake.clock(),
-        updated_by=caller.nif,
+        updated_at=app.clock(),
+        updated_by=acting.caller.nif,
     )
-    await intake.contacts.put(contact)
+    await app.contacts.put(contact)
     return _view(contact)
 
 

@@ -5,29 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi import APIRouter, Depends, Header, status
 from fastapi.responses import JSONResponse
 
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
 from casia_intake.auth import AuthorizationClaim
 from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
-from casia_intake.entrypoints.identity import ActingAuthorization, Autorizado
+from casia_intake.entrypoints.dependencies import Application, RequestId
+from casia_intake.entrypoints.identity import Acting, ActingAuthorization
 from casia_intake.entrypoints.problems import Problem
 from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView, OpenCaseRequest
+from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import IdempotencyConflict
 from casia_intake.service.ports import BrokerUnavailable, IdempotencyScope
-from casia_intake.wiring import Intake
 from casia_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
 router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])
-
-
-def _intake(request: Request) -> Intake:
-    intake: Intake = request.app.state.intake
-    return intake
 
 
 @dataclass(frozen=True)
@@ -47,25 +43,23 @@ class OpeningHeaders:
 )
 async def open_case(
     body: OpenCaseRequest,
-    request: Request,
-    caller: Autorizado,
-    authorization: ActingAuthorization,
+    request_id: RequestId,
+    intake: Application,
+    acting: Acting,
     headers: Annotated[OpeningHeaders, Depends()],
 ) -> JSONResponse:
-    intake = _intake(request)
     classification = Classification(
         case_type=body.case_type, subject=body.subject, category=body.category, subcategory=body.subcategory
     )
     data = _validated_data(intake, classification, body.additional_data)
+    caller, authorization = acting.caller, acting.authorization
     opener = PersonRef(nif=caller.nif, name=caller.name)
     draft = _Drafter(body, classification, data, opener, _reference(authorization), headers.x_casia_channel)
     at = intake.clock()
     key = headers.idempotency_key
     scope = IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=key) if key else None
     try:
-        case_number = await intake.opening.open(
-            draft, at=at, idempotency=scope, correlation_id=request.state.request_id
-        )
+        case_number = await intake.opening.open(draft, at=at, idempotency=scope, correlation_id=request_id)
     except IdempotencyConflict as error:
         raise Problem(
             422,
@@ -86,18 +80,20 @@ async def open_case(
 
 
 @router.get("/{case_number}", summary="Detalle de un caso", response_model=CaseView)
-async def get_case(case_number: str, request: Request, authorization: ActingAuthorization) -> CaseView:
-    document = await _case_of(_intake(request), case_number, authorization.number)
+async def get_case(case_number: str, intake: Application, authorization: ActingAuthorization) -> CaseView:
+    document = await _case_of(intake, case_number, authorization.number)
     return CaseView.from_document(document)
 
 
 @router.get("/{case_number}/history", summary="Histórico del caso", response_model=HistoryView)
-async def get_history(case_number: str, request: Request, authorization: ActingAuthorization) -> HistoryView:
-    document = await _case_of(_intake(request), case_number, authorization.number)
+async def get_history(
+    case_number: str, intake: Application, authorization: ActingAuthorization
+) -> HistoryView:
+    document = await _case_of(intake, case_number, authorization.number)
     return HistoryView.model_validate({"case_number": case_number, "entries": document["history"]})
 
 
-async def _case_of(intake: Intake, case_number: str, authorization_number: str) -> dict[str, Any]:
+async def _case_of(intake: IntakeApp, case_number: str, authorization_number: str) -> dict[str, Any]:
     """The case if it belongs to the authorization; 404 otherwise (no hint that it exists)."""
     document = await intake.cases.get(case_number)
     if document is None or document["authorization"]["number"] != authorization_number:
@@ -145,7 +141,7 @@ def _reference(authorization: AuthorizationClaim) -> AuthorizationRef:
 
 
 def _validated_data(
-    intake: Intake, classification: Classification, additional_data: dict[str, str]
+    intake: IntakeApp, classification: Classification, additional_data: dict[str, str]
 ) -> dict[str, str]:
     try:
         return validate_case_classification_and_data(
@@ -162,7 +158,7 @@ def _validated_data(
         ) from violation
 
 
-def _unavailable(intake: Intake) -> Problem:
+def _unavailable(intake: IntakeApp) -> Problem:
     retry_after = str(intake.settings.retry_after_seconds)
     return Problem(
         503,

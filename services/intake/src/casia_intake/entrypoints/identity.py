@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from casia_intake.auth import AuthorizationClaim, Caller, InvalidToken, Role, TokenVerifier
+from casia_intake.auth import AuthorizationClaim, Caller, InvalidToken, Role
+from casia_intake.entrypoints.dependencies import Verifier
 from casia_intake.entrypoints.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="JWT del usuario (ver API.md, Identity)")
@@ -16,7 +18,7 @@ _UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="casia"'}
 
 
 async def current_caller(
-    request: Request,
+    verifier: Verifier,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -27,7 +29,6 @@ async def current_caller(
             "Falta la cabecera Authorization: Bearer <token>.",
             headers=_UNAUTHENTICATED,
         )
-    verifier: TokenVerifier = request.app.state.verifier
     try:
         return await verifier.verify(credentials.credentials)
     except InvalidToken as error:
@@ -65,3 +66,18 @@ def acting_authorization(
 
 
 ActingAuthorization = Annotated[AuthorizationClaim, Depends(acting_authorization)]
+
+
+@dataclass(frozen=True, slots=True)
+class ActingAutorizado:
+    """An autorizado acting for one of their authorizations (the one in the path)."""
+
+    caller: Caller
+    authorization: AuthorizationClaim
+
+
+def acting_autorizado(caller: Autorizado, authorization: ActingAuthorization) -> ActingAutorizado:
+    return ActingAutorizado(caller, authorization)
+
+
+Acting = Annotated[ActingAutorizado, Depends(acting_autorizado)]

@@ -1,4 +1,5 @@
-"""``casia-token``: mint a local development token (HS256, issuer casia-local).
+"""``casia-token``: mint a development token for the local gateway (HS256, issuer casia-local),
+signed with the local stack's secret (:func:`casia_local.auth.dev_secret`).
 
 Example::
 
@@ -12,7 +13,8 @@ import argparse
 import time
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
-from casia_intake.settings import IntakeSettings
+from casia_local.auth import dev_secret
+from casia_local.settings import Settings
 
 
 def _authorization(text: str) -> AuthorizationClaim:
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
         roles=tuple(Role(r) for r in args.role),
         authorizations=tuple(args.authorization),
     )
-    print(mint_dev_token(IntakeSettings(), claims, now=int(time.time()), ttl_seconds=args.ttl))
+    secret = dev_secret(Settings.from_env())
+    print(mint_dev_token(secret, claims, now=int(time.time()), ttl_seconds=args.ttl))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
 from functools import partial
 
 from fastapi import FastAPI
@@ -20,10 +19,9 @@ from casia_intake.adapters.mongo import (
     MongoIdempotencyKeys,
     create_indexes,
 )
-from casia_intake.auth import TokenVerifier
-from casia_intake.domain.catalog import Catalog, load_catalog
+from casia_intake.domain.catalog import load_catalog
+from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import CaseOpening
-from casia_intake.service.ports import CaseReader, ContactStore
 from casia_intake.settings import IntakeSettings
 from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.health import Readiness
@@ -34,18 +32,6 @@ from casia_runtime.s3 import make_s3_client, s3_ready
 from casia_runtime.worker import supervised
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Intake:
-    """What the routes need, built once per process (``app.state.intake``)."""
-
-    settings: IntakeSettings
-    catalog: Catalog
-    opening: CaseOpening
-    cases: CaseReader
-    contacts: ContactStore
-    clock: Clock
-
-
 def build_intake(
     settings: IntakeSettings,
     *,
@@ -53,14 +39,14 @@ def build_intake(
     publisher: Publisher,
     clock: Clock = utc_now_ms,
     cases: MongoCaseReader | None = None,
-) -> Intake:
+) -> IntakeApp:
     """The routes' collaborators over MongoDB ``db`` and a Kafka ``publisher`` (already started).
 
     ``cases`` is the reader whose change stream the caller runs (see the lifespan); without it,
     waiting for a new case falls back to one read after the read-your-writes time.
     """
     sender = KafkaCommandSender(publisher, timeout_seconds=settings.kafka_publish_timeout_seconds)
-    return Intake(
+    return IntakeApp(
         settings=settings,
         catalog=load_catalog(),
         opening=CaseOpening(numbers=MongoCaseNumbers(db), keys=MongoIdempotencyKeys(db), sender=sender),
@@ -78,7 +64,6 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
         db = mongo[settings.mongo_db]
         await create_indexes(db)
         await broker.start()
-        app.state.verifier = TokenVerifier(settings)
         s3 = make_s3_client(settings)
         app.state.readiness = Readiness(
             {

@@ -1,0 +1,24 @@
+"""What the gateway's routes work with: the use cases and ports, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casia_intake.domain.catalog import Catalog
+from casia_intake.service.opening import CaseOpening
+from casia_intake.service.ports import CaseReader, ContactStore
+from casia_intake.settings import IntakeSettings
+from casia_runtime.clock import Clock
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntakeApp:
+    """The gateway's collaborators: the composition root builds one (``bootstrap.build_intake``),
+    the routes receive it as a dependency (``entrypoints.dependencies``)."""
+
+    settings: IntakeSettings
+    catalog: Catalog
+    opening: CaseOpening
+    cases: CaseReader
+    contacts: ContactStore
+    clock: Clock
