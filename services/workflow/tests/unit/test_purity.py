@@ -42,5 +42,33 @@ def test_no_clock_no_ids_no_await(module: Path) -> None:
             assert called not in FORBIDDEN_NAMES, f"{module.name}: {called}()"
 
 
+def test_the_domain_modules_import_one_another_without_a_cycle() -> None:
+    """Type-checking imports count too: a cycle means two modules that are one concept, or none."""
+    graph = {
+        module.stem: {
+            name.rsplit(".", 1)[1]
+            for name in _imports(ast.parse(module.read_text(encoding="utf-8")))
+            if name.startswith("casia_workflow.domain.")
+        }
+        for module in MODULES
+        if module.stem != "__init__"
+    }
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(module: str) -> None:
+        assert module not in visiting, " -> ".join([*visiting[visiting.index(module) :], module])
+        if module in done:
+            return
+        visiting.append(module)
+        for imported in sorted(graph.get(module, ())):
+            visit(imported)
+        visiting.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+
+
 def test_the_domain_has_modules() -> None:
     assert len(MODULES) > 5

@@ -55,9 +55,9 @@ from casia_workflow.domain.commands import (
     Resolve,
 )
 from casia_workflow.domain.decision import Decision
-from casia_workflow.domain.decisions import decide
+from casia_workflow.domain.dispatch import decide
 from casia_workflow.domain.documents import record_document_rejected, record_document_stored
-from casia_workflow.domain.errors import CommandRefused, IllegalTransition, ReasonCode
+from casia_workflow.domain.errors import CommandRefused, ReasonCode
 from casia_workflow.domain.events import (
     AnnulmentRejected,
     AnnulmentRequested,
@@ -82,6 +82,7 @@ from casia_workflow.domain.states import (
     TRANSITIONS,
     Action,
     ActorKind,
+    IllegalTransition,
     Status,
     Substatus,
     allowed_actions,

@@ -8,10 +8,6 @@ is Spanish, for people.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from casia_workflow.domain.states import Action, Substatus
 
 
 class ReasonCode(StrEnum):
@@ -37,15 +33,3 @@ class CommandRefused(Exception):
         super().__init__(message)
         self.reason_code = reason_code
         self.message = message
-
-
-class IllegalTransition(CommandRefused):
-    """The pair (substatus, action) is not in the lifecycle table."""
-
-    def __init__(self, substatus: Substatus, action: Action) -> None:
-        super().__init__(
-            ReasonCode.ILLEGAL_TRANSITION,
-            f"No se puede «{action.label}» un caso en estado {substatus.status.label}/{substatus.label}.",
-        )
-        self.substatus = substatus
-        self.action = action

@@ -9,7 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from casia_workflow.domain.errors import IllegalTransition
+from casia_workflow.domain.errors import CommandRefused, ReasonCode
 
 
 class Status(StrEnum):
@@ -173,6 +173,18 @@ TRANSITIONS: Final[Mapping[tuple[Substatus, Action], Substatus]] = MappingProxyT
     }
 )
 """(substatus, action) → next substatus. The single source of truth of the lifecycle."""
+
+
+class IllegalTransition(CommandRefused):
+    """The pair (substatus, action) is not in the lifecycle table."""
+
+    def __init__(self, substatus: Substatus, action: Action) -> None:
+        super().__init__(
+            ReasonCode.ILLEGAL_TRANSITION,
+            f"No se puede «{action.label}» un caso en estado {substatus.status.label}/{substatus.label}.",
+        )
+        self.substatus = substatus
+        self.action = action
 
 
 def next_substatus(substatus: Substatus, action: Action) -> Substatus:
