@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from casia_contracts.base import Message
+from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import (
     BrokerUnavailable,
     Contact,
@@ -34,7 +35,7 @@ class InMemoryCaseNumbers:
     async def allocate(self, *, year: int) -> str:
         await asyncio.sleep(0)
         self.last[year] += 1
-        return f"CAS-{year}-{self.last[year]:07d}"
+        return format_case_number(year, self.last[year])
 
 
 class InMemoryIdempotencyKeys:

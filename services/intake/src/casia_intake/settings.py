@@ -30,3 +30,6 @@ class IntakeSettings(RuntimeSettings):
     """How long a command waits to see its effect before answering 202 instead of 201."""
     kafka_publish_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=5, ge=1)
+    max_body_bytes: int = Field(default=1 << 20, ge=1)
+    """A request body above this is refused with 413 before more of it is read (1 MiB: far above
+    any case's JSON; uploads have their own limits)."""

@@ -21,7 +21,9 @@ def environment(**overrides: str) -> dict[str, str]:
 
 
 def test_a_gateway_without_an_authentication_mode_refuses_to_start() -> None:
-    started = subprocess.run([GATEWAY], env=environment(), capture_output=True, text=True, timeout=60)
+    started = subprocess.run(
+        [GATEWAY], env=environment(), capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert started.returncode == 2
     assert "refusing to start" in started.stderr
@@ -31,7 +33,7 @@ def test_a_gateway_without_an_authentication_mode_refuses_to_start() -> None:
 def test_a_gateway_in_dev_mode_with_a_short_secret_refuses_to_start() -> None:
     env = environment(CASIA_AUTH_MODE="dev", CASIA_AUTH_DEV_SECRET="too-short")
 
-    started = subprocess.run([GATEWAY], env=env, capture_output=True, text=True, timeout=60)
+    started = subprocess.run([GATEWAY], env=env, capture_output=True, text=True, timeout=60, check=False)
 
     assert started.returncode == 2
     assert "CASIA_AUTH_DEV_SECRET of at least 32 bytes" in started.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -53,6 +54,16 @@ async def test_the_command_sent_is_the_draft_for_the_allocated_number(harness: H
     [sent] = harness.sender.sent
     assert sent.command == open_command(number)
     assert (sent.correlation_id, sent.at) == ("req-42", T0)
+
+
+async def test_a_case_opened_in_the_first_hour_of_the_year_in_madrid_takes_the_new_years_number(
+    harness: Harness,
+) -> None:
+    new_year_in_madrid = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January in Madrid
+
+    number = await harness.opening.open(draft(), at=new_year_in_madrid, correlation_id="r", idempotency=None)
+
+    assert number == "CAS-2027-0000001"
 
 
 def test_the_command_id_is_stable_per_case_number_and_differs_between_numbers() -> None:

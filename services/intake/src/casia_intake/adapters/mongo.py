@@ -15,6 +15,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
 from casia_runtime.mongo import Document
 
@@ -44,7 +45,7 @@ class MongoCaseNumbers:
         )
         if counter is None:  # an upsert returning the new document always finds one
             raise RuntimeError("case number counter missing after upsert")
-        return f"CAS-{year}-{int(counter['last']):07d}"
+        return format_case_number(year, int(counter["last"]))
 
 
 class MongoIdempotencyKeys:

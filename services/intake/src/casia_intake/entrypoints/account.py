@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.dependencies import Application
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization, CurrentCaller
 from casia_intake.entrypoints.schemas import AuthorizationView, ContactUpdate, ContactView, MeView
 from casia_intake.service.ports import Contact
 
-router = APIRouter(prefix="/v1", tags=["autorizado"])
+router = APIRouter(prefix="/v1", tags=["autorizado"], dependencies=[Depends(accepts(JSON))])
 
 
 @router.get("/me", summary="El usuario y sus autorizaciones", response_model=MeView)

@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
 from casia_intake.auth import AuthorizationClaim
+from casia_intake.domain.case_numbers import is_case_number
 from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
+from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.dependencies import Application, RequestId
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization
 from casia_intake.entrypoints.problems import Problem
@@ -23,14 +25,23 @@ from casia_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
-router = APIRouter(prefix="/v1/authorizations/{authorization}/cases", tags=["autorizado"])
+router = APIRouter(
+    prefix="/v1/authorizations/{authorization}/cases",
+    tags=["autorizado"],
+    dependencies=[Depends(accepts(JSON))],
+)
 
 
 @dataclass(frozen=True)
 class OpeningHeaders:
     """Optional request headers of the alta."""
 
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$", description="Visible ASCII, 1 to 255"
+        ),
+    ] = None
     x_casia_channel: Annotated[Channel, Header(description="web (the RED portal) or api")] = Channel.API
 
 
@@ -95,13 +106,11 @@ async def get_history(
 
 async def _case_of(intake: IntakeApp, case_number: str, authorization_number: str) -> dict[str, Any]:
     """The case if it belongs to the authorization; 404 otherwise (no hint that it exists)."""
-    document = await intake.cases.get(case_number)
+    document = await intake.cases.get(case_number) if is_case_number(case_number) else None
     if document is None or document["authorization"]["number"] != authorization_number:
+        # The number is not repeated: a 404 must not reflect whatever a caller sends.
         raise Problem(
-            404,
-            "case-not-found",
-            "Caso no encontrado",
-            f"No existe el caso {case_number} en esta autorización.",
+            404, "case-not-found", "Caso no encontrado", "No existe el caso indicado en esta autorización."
         )
     return document
 

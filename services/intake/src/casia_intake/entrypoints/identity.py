@@ -11,6 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from casia_intake.auth import AuthorizationClaim, Caller, InvalidToken, Role
 from casia_intake.entrypoints.dependencies import Verifier
 from casia_intake.entrypoints.problems import Problem
+from casia_runtime.logging import get_logger
+
+log = get_logger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="JWT del usuario (ver API.md, Identity)")
 
@@ -32,8 +35,13 @@ async def current_caller(
     try:
         return await verifier.verify(credentials.credentials)
     except InvalidToken as error:
+        log.info("auth.token_refused", reason=str(error))  # the library's words stay in our logs
         raise Problem(
-            401, "invalid-token", "Token no válido", str(error), headers=_UNAUTHENTICATED
+            401,
+            "invalid-token",
+            "Token no válido",
+            "El token no es válido, ha caducado o no es de este servicio.",
+            headers=_UNAUTHENTICATED,
         ) from error
 
 
@@ -60,7 +68,7 @@ def acting_authorization(
             403,
             "authorization-not-held",
             "Autorización no asignada",
-            f"El usuario no está de alta en la autorización {authorization}.",
+            "El usuario no está de alta en la autorización indicada.",
         )
     return held
 

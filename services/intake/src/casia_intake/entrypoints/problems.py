@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,6 +61,7 @@ _STATUS_KINDS = {
     404: ("not-found", "Recurso no encontrado"),
     405: ("method-not-allowed", "Método no permitido"),
     409: ("conflict", "Conflicto con el estado del recurso"),
+    413: ("content-too-large", "Petición demasiado grande"),
     415: ("unsupported-media-type", "Tipo de contenido no admitido"),
 }
 
@@ -67,14 +69,14 @@ _STATUS_KINDS = {
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc, instance=request.url.path)
+        return problem_response(exc, instance=_instance(request))
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
                 "location": list(error.get("loc", ())),
-                "message": str(error.get("msg", "")),
+                "message": _message(error),
                 "kind": str(error.get("type", "")),
             }
             for error in exc.errors()
@@ -86,13 +88,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Revise los campos indicados en 'errors'.",
             errors=errors,
         )
-        return problem_response(problem, instance=request.url.path)
+        return problem_response(problem, instance=_instance(request))
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("request.failed", path=request.url.path, exc_info=exc)
         problem = Problem(500, "internal-error", "Error interno", "Se ha producido un error inesperado.")
-        return problem_response(problem, instance=request.url.path)
+        return problem_response(problem, instance=_instance(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -104,4 +106,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             str(exc.detail) if exc.detail else None,
             headers=dict(exc.headers or {}),
         )
-        return problem_response(problem, instance=request.url.path)
+        return problem_response(problem, instance=_instance(request))
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """The reason for people: our own validators' words as they are (not pydantic's English
+    "Value error, " prefix), pydantic's message otherwise."""
+    cause = error.get("ctx", {}).get("error")
+    if error.get("type") == "value_error" and isinstance(cause, ValueError):
+        return str(cause)
+    return str(error.get("msg", ""))
+
+
+def _instance(request: Request) -> str | None:
+    return occurrence(getattr(request.state, "request_id", None))
+
+
+def occurrence(request_id: str | None) -> str | None:
+    """A problem's ``instance``: the request id (what the logs carry), never the path, which
+    repeats whatever the caller sent."""
+    return f"urn:casia:request:{request_id}" if request_id else None

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictBool
 
 from casia_contracts.values import CaseType
+from casia_intake.domain.text import multi_line, single_line
+
+SingleLine = Annotated[str, AfterValidator(single_line)]
+"""One line of text people type (a title, a code, a value): NFC, no control or invisible characters."""
+MultiLine = Annotated[str, AfterValidator(multi_line)]
+"""Text with line breaks (a description, a message): NFC, line breaks and tabs only."""
+Code = Annotated[SingleLine, Field(min_length=1, max_length=64)]
+"""A catalog code or the name of an additional datum."""
 
 
 class OpenCaseRequest(BaseModel):
@@ -16,13 +24,15 @@ class OpenCaseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     case_type: CaseType
-    subject: str = Field(min_length=1, max_length=64)
-    category: str = Field(min_length=1, max_length=64)
-    subcategory: str | None = Field(default=None, min_length=1, max_length=64)
-    affects_current_period: bool
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=10_000)
-    additional_data: dict[str, str] = Field(default_factory=dict, max_length=20)
+    subject: Code
+    category: Code
+    subcategory: Code | None = None
+    affects_current_period: StrictBool
+    title: Annotated[SingleLine, Field(min_length=1, max_length=200)]
+    description: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
+    additional_data: dict[Code, Annotated[SingleLine, Field(max_length=100)]] = Field(
+        default_factory=dict, max_length=20
+    )
 
 
 class CaseAccepted(BaseModel):
@@ -124,7 +134,7 @@ class HistoryView(BaseModel):
 class ContactView(BaseModel):
     authorization_number: str
     email: EmailStr | None
-    consent: bool
+    consent: StrictBool
     updated_at: datetime | None = None
 
 
@@ -134,7 +144,7 @@ class ContactUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr | None
-    consent: bool
+    consent: StrictBool
 
 
 class MeView(BaseModel):

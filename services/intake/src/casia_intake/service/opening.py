@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from casia_contracts.commands import OpenCase
+from casia_intake.domain.case_numbers import numbering_year
 from casia_intake.service.ports import CaseNumbers, CommandSender, IdempotencyKeys, IdempotencyScope
 
 Draft = Callable[[str], OpenCase]
@@ -48,7 +49,7 @@ class CaseOpening:
         :class:`IdempotencyConflict` for a key reused with a different request.
         """
         if idempotency is None:
-            case_number = await self._numbers.allocate(year=at.year)
+            case_number = await self._numbers.allocate(year=numbering_year(at))
             await self._send(draft(case_number), at=at, correlation_id=correlation_id)
             return case_number
         return await self._open_once(draft, at=at, correlation_id=correlation_id, scope=idempotency)
@@ -70,7 +71,7 @@ class CaseOpening:
         if record is None:
             record = await self._keys.claim(
                 scope,
-                case_number=await self._numbers.allocate(year=at.year),
+                case_number=await self._numbers.allocate(year=numbering_year(at)),
                 request_hash=request_hash,
                 at=at,
             )
