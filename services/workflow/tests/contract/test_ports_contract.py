@@ -30,6 +30,7 @@ from casia_workflow.domain import (
     CaseType,
     Substatus,
     decide,
+    information_deadline,
     record_document_stored,
 )
 from casia_workflow.service.ports import ClosureDeadlines, Transaction, Transactions
@@ -193,17 +194,20 @@ async def test_a_transaction_reads_its_own_writes(backend: Backend) -> None:
 
 
 async def test_due_for_closure_lists_exactly_the_cases_past_their_deadline(backend: Backend) -> None:
-    now = T0 + timedelta(days=30)
-    exactly_due = information_requested_at(now - timedelta(days=20))
+    exactly_due = information_requested_at(T0 + timedelta(days=8))
+    now = information_deadline(exactly_due)
+    assert now is not None
     long_due = information_requested_at(T0 + timedelta(days=1), CaseType.ERROR_INCIDENCIA)
-    due_in_a_millisecond = information_requested_at(now - timedelta(days=20) + timedelta(milliseconds=1))
+    due_a_day_later = information_requested_at(T0 + timedelta(days=9))
     never_a_tramite = information_requested_at(T0 + timedelta(days=1), CaseType.TRAMITE)
     not_waiting = [case_in(Substatus.ASSIGNED), case_in(Substatus.RESOLVED), case_in(Substatus.SUBMITTED)]
     closed = play(information_requested_at(T0 + timedelta(days=2)), Action.CLOSE_EX_OFFICIO)
-    await add(backend, exactly_due, due_in_a_millisecond, never_a_tramite, long_due, closed, *not_waiting)
+    await add(backend, exactly_due, due_a_day_later, never_a_tramite, long_due, closed, *not_waiting)
 
     assert await backend.deadlines.due_for_closure(now=now, limit=10) == [long_due.number, exactly_due.number]
     assert await backend.deadlines.due_for_closure(now=now, limit=1) == [long_due.number]
+    almost = now - timedelta(milliseconds=1)
+    assert await backend.deadlines.due_for_closure(now=almost, limit=10) == [long_due.number]
 
 
 async def test_due_for_closure_reads_committed_cases_only(backend: Backend) -> None:

@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import Final
 
 from casia_workflow.domain import (
-    INFORMATION_DEADLINE,
     Action,
     Actor,
     ActorKind,
@@ -43,6 +42,7 @@ from casia_workflow.domain import (
     Resolve,
     Substatus,
     decide,
+    information_deadline,
     open_case,
 )
 
@@ -154,9 +154,8 @@ def command_for(action: Action, case: Case, *, by: Actor | None = None) -> CaseC
 def due_time(case: Case, action: Action) -> datetime:
     """A time that satisfies the timing rules: the closure deadline for CLOSE_EX_OFFICIO, a few
     minutes after the last entry otherwise."""
-    if action is Action.CLOSE_EX_OFFICIO:
-        return case.substatus_at + INFORMATION_DEADLINE
-    return later(case)
+    deadline = information_deadline(case) if action is Action.CLOSE_EX_OFFICIO else None
+    return deadline or later(case)
 
 
 def later(case: Case) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,15 @@ from casia_contracts.base import Message
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
 from casia_runtime.testing.clock import ManualClock
-from casia_workflow.domain import Case, CaseNumber, DocumentId, DocumentStatus, Status, Substatus
+from casia_workflow.domain import (
+    Case,
+    CaseNumber,
+    DocumentId,
+    DocumentStatus,
+    Status,
+    Substatus,
+    information_deadline,
+)
 from casia_workflow.service.handling import CaseNotYetKnown, Workflow
 
 from ..fakes import InMemoryStore
@@ -150,20 +158,26 @@ async def information_requested(rig: Rig) -> str:
     return number
 
 
+def deadline(rig: Rig, number: str) -> datetime:
+    due = information_deadline(rig.case(number))
+    assert due is not None
+    return due
+
+
 async def test_the_timer_leaves_a_consulta_alone_until_20_days_have_passed(rig: Rig) -> None:
     number = await information_requested(rig)
 
-    rig.clock.advance(timedelta(days=20) - timedelta(milliseconds=1))
+    rig.clock.now = deadline(rig, number) - timedelta(milliseconds=1)
 
     assert await rig.workflow.close_due_cases() == 0
     assert rig.case(number).substatus is Substatus.INFORMATION_REQUESTED
 
 
-async def test_the_timer_closes_a_consulta_at_exactly_20_days(rig: Rig) -> None:
+async def test_the_timer_closes_a_consulta_at_its_deadline(rig: Rig) -> None:
     number = await information_requested(rig)
     commits = len(rig.commits)
 
-    rig.clock.advance(timedelta(days=20))
+    rig.clock.now = deadline(rig, number)
 
     assert await rig.workflow.close_due_cases() == 1
     case = rig.case(number)
@@ -175,7 +189,7 @@ async def test_the_timer_closes_a_consulta_at_exactly_20_days(rig: Rig) -> None:
 
 async def test_the_timer_is_idempotent(rig: Rig) -> None:
     number = await information_requested(rig)
-    rig.clock.advance(timedelta(days=20))
+    rig.clock.now = deadline(rig, number)
     await rig.workflow.close_due_cases()
     closed, outbox, commits = rig.case(number), list(rig.store.outbox), list(rig.commits)
 

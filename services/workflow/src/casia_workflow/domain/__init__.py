@@ -32,10 +32,11 @@ from casia_workflow.domain.clerk import (
     resolve,
 )
 from casia_workflow.domain.closure import (
-    INFORMATION_DEADLINE,
+    INFORMATION_DAYS,
     close_ex_officio,
     due_for_closure,
     information_deadline,
+    last_day_to_answer,
 )
 from casia_workflow.domain.commands import (
     AddInformation,
@@ -90,7 +91,7 @@ from casia_workflow.domain.states import (
 )
 
 __all__ = [
-    "INFORMATION_DEADLINE",
+    "INFORMATION_DAYS",
     "TRANSITIONS",
     "Action",
     "Actor",
@@ -159,6 +160,7 @@ __all__ = [
     "due_for_closure",
     "escalate",
     "information_deadline",
+    "last_day_to_answer",
     "next_substatus",
     "open_case",
     "rate",

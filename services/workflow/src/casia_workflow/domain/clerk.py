@@ -60,7 +60,8 @@ def escalate(case: Case, command: Escalate, *, at: datetime) -> Decision:
 def request_information(case: Case, command: RequestInformation, *, at: datetime) -> Decision:
     """Ask the autorizado for information (message required: missing_text).
 
-    Emits InformationRequested with the closure deadline (at + 20 days; None for trámite).
+    Emits InformationRequested with the closure deadline (00:00 in Madrid after the 20th calendar
+    day; None for trámite).
     """
     target = admit(case, command)
     message = require_text(command.message, what="el texto de la solicitud de información")

@@ -1,9 +1,15 @@
 """Closure ex officio: consulta and error/incidencia cases left 20 calendar days in
 information_requested are closed by the timer. Trámite cases never are.
+
+Calendar days are Spain's (Europe/Madrid), counted as administrative periods are: from the day
+after the request, the last day included. A request made at any hour of 20 March may be answered
+until 23:59:59 on 9 April, Madrid time; the case is due for closure from 00:00 on 10 April. Days
+are dates, not 24-hour spans, so a change to or from summer time changes nothing.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from casia_workflow.domain.case import Case, CaseType
 from casia_workflow.domain.commands import CloseExOfficio
@@ -12,8 +18,9 @@ from casia_workflow.domain.errors import CommandRefused, ReasonCode
 from casia_workflow.domain.events import CaseClosedExOfficio
 from casia_workflow.domain.states import Substatus
 
-INFORMATION_DEADLINE: Final = timedelta(days=20)
+INFORMATION_DAYS: Final = 20
 """Calendar days (not working days) the autorizado has to answer a request for information."""
+SPAIN: Final = ZoneInfo("Europe/Madrid")
 
 EX_OFFICIO_CASE_TYPES: Final = frozenset({CaseType.CONSULTA, CaseType.ERROR_INCIDENCIA})
 
@@ -27,7 +34,17 @@ def information_deadline(case: Case) -> datetime | None:
         return None
     if case.classification.case_type not in EX_OFFICIO_CASE_TYPES:
         return None
-    return case.substatus_at + INFORMATION_DEADLINE
+    return _start_of_day(last_day_to_answer(case.substatus_at) + timedelta(days=1))
+
+
+def last_day_to_answer(requested_at: datetime) -> date:
+    """The last calendar day, in Spain, to answer a request for information made at ``requested_at``."""
+    return requested_at.astimezone(SPAIN).date() + timedelta(days=INFORMATION_DAYS)
+
+
+def _start_of_day(day: date) -> datetime:
+    """00:00 of ``day`` in Spain, as a UTC instant (midnight always exists there: clocks change at 2-3 h)."""
+    return datetime(day.year, day.month, day.day, tzinfo=SPAIN).astimezone(UTC)
 
 
 def due_for_closure(case: Case, *, now: datetime) -> bool:
@@ -47,11 +64,13 @@ def close_ex_officio(case: Case, command: CloseExOfficio, *, at: datetime) -> De
             ReasonCode.NOT_APPLICABLE_TO_CASE_TYPE,
             f"Los casos de tipo {case.classification.case_type.label} no se cierran de oficio.",
         )
-    deadline = case.substatus_at + INFORMATION_DEADLINE
-    if at < deadline:
+    deadline = information_deadline(case)
+    if deadline is None or at < deadline:
+        last_day = last_day_to_answer(case.substatus_at)
         raise CommandRefused(
             ReasonCode.NOT_DUE,
-            f"El plazo para aportar la información vence el {deadline:%d/%m/%Y %H:%M} (UTC).",
+            "El plazo para aportar la información termina el "
+            f"{last_day:%d/%m/%Y} a las 23:59 (hora de Madrid).",
         )
     changed = advance(case, to=target, by=command.actor, at=at, observations=CLOSURE_OBSERVATIONS)
     return Decision(changed, (CaseClosedExOfficio(case_number=case.number, at=at, actor=command.actor),))
