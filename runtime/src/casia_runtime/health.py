@@ -25,6 +25,10 @@ class Readiness:
         self._checks = dict(checks)
         self._timeout = timeout_seconds
 
+    def with_check(self, name: str, check: Check) -> Readiness:
+        """The same checks and one more."""
+        return Readiness({**self._checks, name: check}, timeout_seconds=self._timeout)
+
     async def report(self) -> ReadinessReport:
         names = list(self._checks)
         results = await asyncio.gather(*(self._run(self._checks[name]) for name in names))

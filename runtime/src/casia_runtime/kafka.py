@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from faststream.kafka import KafkaBroker
 
@@ -33,17 +33,25 @@ class KafkaPublisher:
         self._broker = broker
 
     async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
-        pending = [
-            await self._broker.publish(
-                message.value,
-                message.topic,
-                key=message.key.encode(),
-                headers=message.headers,
-                no_confirm=True,
-            )
-            for message in messages
-        ]
+        pending = [await self.hand_over(message) for message in messages]
         await asyncio.gather(*pending)
+
+    async def hand_over(self, message: OutboundMessage) -> Awaitable[object]:
+        """Give ``message`` to the producer and return its acknowledgement, to be awaited.
+
+        Two steps because their failures mean different things. If this coroutine raises or is
+        cancelled, the producer never took the message: it will not reach Kafka. Once it has
+        returned, the producer sends the message whatever happens to the caller, so a failed or
+        abandoned acknowledgement leaves its fate unknown until the delivery bound has passed.
+        """
+        acknowledgement: Awaitable[object] = await self._broker.publish(
+            message.value,
+            message.topic,
+            key=message.key.encode(),
+            headers=message.headers,
+            no_confirm=True,
+        )
+        return acknowledgement
 
 
 async def kafka_ready(broker: KafkaBroker) -> bool:

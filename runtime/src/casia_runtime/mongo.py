@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -22,15 +22,38 @@ Session = AsyncClientSession
 
 
 def make_mongo_client(settings: RuntimeSettings) -> MongoClient:
-    """A client that reads and writes with majority concern (durable across a failover)."""
+    """A client that reads and writes with majority concern (durable across a failover) and
+    bounds every operation by ``mongo_timeout_seconds`` (client-side operation timeout: server
+    selection, connection, the server's work and a transaction's retries together), so a frozen
+    or absent database gives a timeout error, never a hang."""
     return AsyncMongoClient(
         settings.mongo_uri,
         tz_aware=True,
         w="majority",
         readConcernLevel="majority",
-        serverSelectionTimeoutMS=5000,
+        timeoutMS=int(settings.mongo_timeout_seconds * 1000),
         appname=settings.service_name,
     )
+
+
+def make_watching_client(settings: RuntimeSettings) -> MongoClient:
+    """A client for change streams only. An idle stream waits longer than any operation may
+    take, so it cannot share the bounded client; a getMore answers within a second when the
+    server is alive, so a socket silent for ``mongo_timeout_seconds`` means a frozen server."""
+    return AsyncMongoClient(
+        settings.mongo_uri,
+        tz_aware=True,
+        readConcernLevel="majority",
+        serverSelectionTimeoutMS=int(settings.mongo_timeout_seconds * 1000),
+        socketTimeoutMS=int(settings.mongo_timeout_seconds * 1000),
+        appname=f"{settings.service_name}-watch",
+    )
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether a MongoDB error means the database is unreachable or too slow (worth a 503 and a
+    retry later), as opposed to a refused operation (a bug, a duplicate key)."""
+    return isinstance(error, ConnectionFailure) or (isinstance(error, PyMongoError) and error.timeout)
 
 
 async def in_transaction(client: MongoClient, work: Callable[[Session], Awaitable[T]]) -> T:

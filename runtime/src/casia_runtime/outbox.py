@@ -44,7 +44,9 @@ class Outbox:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self._collection = collection
 
-    async def add(self, messages: Sequence[OutboundMessage], *, session: Session) -> None:
+    async def add(self, messages: Sequence[OutboundMessage], *, session: Session | None) -> None:
+        """Append ``messages``: within the caller's transaction (``session``), or on their own
+        (``None``) for a writer whose state change is already durable elsewhere."""
         if not messages:
             return
         await self._collection.insert_many(

@@ -25,6 +25,9 @@ class RuntimeSettings(BaseSettings):
     delivered or given up within twice this (:attr:`kafka_delivery_bound_seconds`)."""
     mongo_uri: str = "mongodb://127.0.0.1:27017/?replicaSet=rs0"
     mongo_db: str = "casia"
+    mongo_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Every MongoDB operation (a transaction with its retries included) gives up after this:
+    a frozen database makes a request fail in bounded time instead of hanging."""
 
     s3_endpoint: str = "127.0.0.1:9000"
     s3_access_key: str = "casia"

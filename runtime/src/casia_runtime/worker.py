@@ -1,34 +1,39 @@
-"""The process shell of a Kafka-driven service: FastStream app, health routes, background loops.
+"""The process shell of a Kafka-driven service: health routes, then the broker and background
+loops as their dependencies allow.
 
 ``build_worker`` is called by each service's composition root; ``serve`` runs it with uvicorn on
-the service's own port (127.0.0.1 by default).
+the service's own port (127.0.0.1 by default). The app answers ``/healthz`` at once, even with
+MongoDB or Kafka down; ``/readyz`` says not ready until the startup hooks (indexes) and the
+broker have started, and while a dependency is unreachable.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
-import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import uvicorn
-from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.kafka import KafkaBroker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from casia_runtime.health import Readiness
 from casia_runtime.logging import configure_logging, get_logger
 from casia_runtime.metrics import exposition
 from casia_runtime.settings import RuntimeSettings
+from casia_runtime.startup import Loop, Startup, broker_start, name_of
 
 log = get_logger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
-Loop = Callable[[], Coroutine[Any, Any, None]]
 S = TypeVar("S", bound=RuntimeSettings)
+
+__all__ = ["Hook", "Loop", "build_worker", "instance_id", "run_service", "serve"]
 
 
 def build_worker(
@@ -38,68 +43,44 @@ def build_worker(
     on_startup: Sequence[Hook] = (),
     background: Sequence[Loop] = (),
     on_shutdown: Sequence[Hook] = (),
-) -> AsgiFastStream:
-    """An ASGI app that starts the broker, then the background loops; stops them in reverse."""
-    tasks: list[asyncio.Task[None]] = []
+) -> Starlette:
+    """An ASGI app: the startup hooks (each until it succeeds), then the broker, then the
+    background loops, all in the background; stopped in reverse on shutdown."""
+    steps = [(name_of(hook), hook) for hook in on_startup] + [("kafka", broker_start(broker))]
+    startup = Startup(steps=steps, loops=background)
+    checks = readiness.with_check("started", startup.started)
 
-    async def start_loops() -> None:
-        for loop in background:
-            tasks.append(asyncio.create_task(supervised(loop), name=loop.__qualname__))
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with startup:
+            try:
+                yield
+            finally:
+                await _stop(broker, on_shutdown)
 
-    async def stop_loops() -> None:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "alive"})
 
-    @get(include_in_schema=False)
-    async def healthz(scope: Any) -> AsgiResponse:
-        return _json_response({"status": "alive"}, 200)
+    async def readyz(request: Request) -> Response:
+        report = await checks.report()
+        return JSONResponse(report.as_json(), 200 if report.ready else 503)
 
-    @get(include_in_schema=False)
-    async def readyz(scope: Any) -> AsgiResponse:
-        report = await readiness.report()
-        return _json_response(report.as_json(), 200 if report.ready else 503)
-
-    @get(include_in_schema=False)
-    async def metrics(scope: Any) -> AsgiResponse:
+    async def metrics(request: Request) -> Response:
         body, content_type = exposition()
-        return AsgiResponse(body, 200, headers={"content-type": content_type})
+        return Response(body, headers={"content-type": content_type})
 
-    return AsgiFastStream(
-        broker,
-        asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics)],
-        on_startup=list(on_startup),
-        after_startup=[start_loops],
-        on_shutdown=[stop_loops, *on_shutdown],
-        logger=logging.getLogger("casia.app"),
-    )
+    routes = [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
-async def supervised(loop: Loop, *, pause_seconds: float = 1.0) -> None:
-    """Keep a background loop alive: log a crash and start it again after a pause.
-
-    Once the task is being cancelled (shutdown), nothing restarts it: an error raised while the
-    loop cleans up is logged and the cancellation goes on, so a process always stops on SIGTERM,
-    even with its database or broker gone.
-    """
-    task = asyncio.current_task()
-    while True:
+async def _stop(broker: KafkaBroker, on_shutdown: Sequence[Hook]) -> None:
+    """Stop the broker (its consumers finish the message in hand), then the shutdown hooks; a
+    failure of one (a dependency gone) does not keep the others from running."""
+    for stop in (broker.stop, *on_shutdown):
         try:
-            await loop()
-            return
-        except asyncio.CancelledError:
-            raise
+            await stop()
         except Exception:
-            log.exception("background.crashed", loop=loop.__qualname__)
-            if task is not None and task.cancelling():
-                raise asyncio.CancelledError from None
-            await asyncio.sleep(pause_seconds)
-
-
-def _json_response(document: dict[str, object], status: int) -> AsgiResponse:
-    return AsgiResponse(json.dumps(document).encode(), status, headers={"content-type": "application/json"})
+            log.warning("shutdown.step_failed", step=name_of(stop), exc_info=True)
 
 
 def serve(app: Any, settings: RuntimeSettings) -> None:

@@ -2,9 +2,10 @@
 
 They keep the adapters' semantics, checked by ``tests/contract/``: numbers come from a counter
 per year; a claim of a scope already claimed stores nothing and returns the stored record (the
-MongoDB adapter's DuplicateKeyError path); a send either is acknowledged and recorded or raises
-BrokerUnavailable. Every call yields to the event loop once, as real I/O does, so concurrent
-callers interleave between calls (each call itself is atomic, like one MongoDB operation).
+MongoDB adapter's DuplicateKeyError path); a send is acknowledged and recorded, or raises
+BrokerUnavailable (never taken), or is kept and raises DeliveryUnknown (taken, not acknowledged).
+Every call yields to the event loop once, as real I/O does, so concurrent callers interleave
+between calls (each call itself is atomic, like one MongoDB operation).
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections import defaultdict
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from casia_contracts.base import Message
 from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import (
     BrokerUnavailable,
     Contact,
+    DeliveryUnknown,
     IdempotencyRecord,
     IdempotencyScope,
 )
+from casia_runtime.messages import OutboundMessage
+from casia_runtime.mongo import Session
 
 
 class InMemoryCaseNumbers:
@@ -79,12 +84,15 @@ class SentCommand:
 
 
 class RecordingCommandSender:
-    """CommandSender: records every acknowledged send; while ``down``, every send raises
-    BrokerUnavailable and records nothing (``refused`` counts those attempts)."""
+    """CommandSender: records every acknowledged send. While ``down``, every send raises
+    BrokerUnavailable and records nothing (``refused`` counts those attempts); while
+    ``unacknowledged``, it keeps the command (``kept``) and raises DeliveryUnknown."""
 
     def __init__(self) -> None:
         self.sent: list[SentCommand] = []
+        self.kept: list[SentCommand] = []
         self.down = False
+        self.unacknowledged = False
         self.refused = 0
 
     async def send(self, command: Message, *, command_id: str, correlation_id: str, at: datetime) -> None:
@@ -92,7 +100,42 @@ class RecordingCommandSender:
         if self.down:
             self.refused += 1
             raise BrokerUnavailable("the fake broker is down")
+        if self.unacknowledged:
+            self.kept.append(SentCommand(command, command_id, correlation_id, at))
+            raise DeliveryUnknown("the fake broker took it and said nothing")
         self.sent.append(SentCommand(command, command_id, correlation_id, at))
+
+
+class FakeProducer:
+    """The Producer KafkaCommandSender hands records to: ``up`` acknowledges at once, ``down``
+    refuses to take them, ``silent`` takes them and never acknowledges."""
+
+    def __init__(self) -> None:
+        self.mode: Literal["up", "down", "silent"] = "up"
+        self.acknowledged: list[OutboundMessage] = []
+        self.taken: list[OutboundMessage] = []
+
+    async def hand_over(self, message: OutboundMessage) -> Awaitable[object]:
+        await asyncio.sleep(0)
+        if self.mode == "down":
+            raise ConnectionError("Unable to bootstrap from 127.0.0.1:9092")
+        self.taken.append(message)
+        acknowledgement: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        if self.mode == "up":
+            self.acknowledged.append(message)
+            acknowledgement.set_result(None)
+        return acknowledgement
+
+
+class KeptMessages:
+    """Where KafkaCommandSender keeps what Kafka did not acknowledge (intake's outbox)."""
+
+    def __init__(self) -> None:
+        self.kept: list[OutboundMessage] = []
+
+    async def add(self, messages: Sequence[OutboundMessage], *, session: Session | None) -> None:
+        await asyncio.sleep(0)
+        self.kept.extend(messages)
 
 
 class InMemoryCaseReader:

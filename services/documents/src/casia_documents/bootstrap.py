@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from faststream.asgi import AsgiFastStream
+from starlette.applications import Starlette
 
 from casia_documents.settings import DocumentsSettings
 from casia_runtime.connections import Connections
@@ -16,7 +16,7 @@ from casia_runtime.s3 import make_s3_client, s3_ready
 from casia_runtime.worker import build_worker
 
 
-def bootstrap(settings: DocumentsSettings) -> AsgiFastStream:
+def bootstrap(settings: DocumentsSettings) -> Starlette:
     connections = Connections.open(settings)
     s3 = make_s3_client(settings)
     readiness = connections.readiness(s3=partial(s3_ready, s3, settings.documents_bucket))

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from casia_intake.auth import TokenVerifier, auth_config
 from casia_intake.bootstrap import lifespan_for
 from casia_intake.entrypoints import account, cases, system
-from casia_intake.entrypoints.middleware import BodyLimit, RequestIds
+from casia_intake.entrypoints.middleware import BodyLimit, RequestIds, UnexpectedErrors
 from casia_intake.entrypoints.problems import install_problem_handlers
 from casia_intake.settings import IntakeSettings
 from casia_runtime.logging import get_logger
@@ -28,10 +28,12 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         lifespan=lifespan_for(settings),
     )
     app.state.verifier = TokenVerifier(auth)
-    install_problem_handlers(app)
+    install_problem_handlers(app, retry_after_seconds=settings.retry_after_seconds)
 
-    # Last added runs first: ids for everything, then the body limit, before any route reads.
+    # Last added runs first: ids for everything, errors answered within the app, then the body
+    # limit, before any route reads.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIds)
     app.include_router(system.router)
     app.include_router(account.router)

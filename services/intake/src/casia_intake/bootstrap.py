@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
@@ -11,8 +9,9 @@ from functools import partial
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_intake.adapters.commands import KafkaCommandSender
+from casia_intake.adapters.commands import KafkaCommandSender, Producer
 from casia_intake.adapters.mongo import (
+    OUTBOX,
     MongoCaseNumbers,
     MongoCaseReader,
     MongoContacts,
@@ -23,65 +22,84 @@ from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import CaseOpening
 from casia_intake.settings import IntakeSettings
-from casia_runtime.clock import Clock, utc_now_ms
+from casia_runtime.clock import utc_now_ms
+from casia_runtime.connections import RELAY_LEASES
 from casia_runtime.health import Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
-from casia_runtime.mongo import Document, make_mongo_client, mongo_ready
-from casia_runtime.outbox import Publisher
+from casia_runtime.mongo import Document, make_mongo_client, make_watching_client, mongo_ready
+from casia_runtime.outbox import Outbox, relay_for
 from casia_runtime.s3 import make_s3_client, s3_ready
-from casia_runtime.worker import supervised
+from casia_runtime.startup import Startup, broker_start
+from casia_runtime.worker import instance_id
 
 
 def build_intake(
     settings: IntakeSettings,
     *,
     db: AsyncDatabase[Document],
-    publisher: Publisher,
-    clock: Clock = utc_now_ms,
+    producer: Producer,
     cases: MongoCaseReader | None = None,
+    on_kept: Callable[[], None] = lambda: None,
 ) -> IntakeApp:
-    """The routes' collaborators over MongoDB ``db`` and a Kafka ``publisher`` (already started).
+    """The routes' collaborators over MongoDB ``db`` and a Kafka ``producer``.
 
     ``cases`` is the reader whose change stream the caller runs (see the lifespan); without it,
-    waiting for a new case falls back to one read after the read-your-writes time.
+    waiting for a new case falls back to one read after the read-your-writes time. ``on_kept``
+    is called when a command Kafka did not acknowledge was kept in the outbox (it wakes the relay).
     """
-    sender = KafkaCommandSender(publisher, timeout_seconds=settings.kafka_publish_timeout_seconds)
+    sender = KafkaCommandSender(
+        producer,
+        unconfirmed=Outbox(db[OUTBOX]),
+        timeout_seconds=settings.kafka_publish_timeout_seconds,
+        on_kept=on_kept,
+    )
     return IntakeApp(
         settings=settings,
         catalog=load_catalog(),
         opening=CaseOpening(numbers=MongoCaseNumbers(db), keys=MongoIdempotencyKeys(db), sender=sender),
         cases=cases or MongoCaseReader(db),
         contacts=MongoContacts(db),
-        clock=clock,
+        clock=utc_now_ms,
     )
 
 
 def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Opens the clients, serves at once, and brings MongoDB's indexes, the Kafka producer, the
+    outbox relay and the change stream of new cases up in the background as they allow."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        broker = make_broker(settings)
-        mongo = make_mongo_client(settings)
+        broker, mongo, watching = (
+            make_broker(settings),
+            make_mongo_client(settings),
+            make_watching_client(settings),
+        )
         db = mongo[settings.mongo_db]
-        await create_indexes(db)
-        await broker.start()
+        publisher = KafkaPublisher(broker)
+        relay = relay_for(
+            db[OUTBOX], db[RELAY_LEASES], publisher=publisher, owner=instance_id(), settings=settings
+        )
+        cases = MongoCaseReader(db, watching=watching[settings.mongo_db])
+        app.state.intake = build_intake(settings, db=db, producer=publisher, cases=cases, on_kept=relay.wake)
+        startup = Startup(
+            steps=[("mongodb", partial(create_indexes, db)), ("kafka", broker_start(broker))],
+            loops=[relay.run, cases.watch],
+        )
         s3 = make_s3_client(settings)
         app.state.readiness = Readiness(
             {
+                "started": startup.started,
                 "kafka": partial(kafka_ready, broker),
                 "mongodb": partial(mongo_ready, mongo),
                 "s3": partial(s3_ready, s3, settings.quarantine_bucket),
             }
         )
-        cases = MongoCaseReader(db)
-        app.state.intake = build_intake(settings, db=db, publisher=KafkaPublisher(broker), cases=cases)
-        arrivals = asyncio.create_task(supervised(cases.watch), name="case-arrivals")
-        try:
-            yield
-        finally:
-            arrivals.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await arrivals
-            await broker.stop()
-            await mongo.close()
+        async with startup:
+            try:
+                yield
+            finally:
+                await broker.stop()
+                await mongo.close()
+                await watching.close()
 
     return lifespan

@@ -12,6 +12,9 @@ from casia_runtime.settings import RuntimeSettings
 class IntakeSettings(RuntimeSettings):
     service_name: str = "intake"
     http_port: int = 8000
+    mongo_timeout_seconds: float = Field(default=3.0, gt=0)
+    """A request's MongoDB operations each give up after this (503), well before a client's own
+    timeout."""
 
     auth_mode: Literal["dev", "oidc"] | None = None
     """Required, no default: ``oidc`` checks tokens against the issuer's JWKS (production);

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,18 +32,20 @@ from casia_intake.service.ports import (
     CommandSender,
     Contact,
     ContactStore,
+    DeliveryUnknown,
     IdempotencyKeys,
     IdempotencyRecord,
 )
-from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document
 
 from ..builders import T0, case_document, new_scope, open_command
 from ..fakes import (
+    FakeProducer,
     InMemoryCaseNumbers,
     InMemoryCaseReader,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
+    KeptMessages,
     RecordingCommandSender,
 )
 
@@ -245,50 +247,42 @@ async def test_a_contact_put_is_read_back_and_replaced_by_the_next(backend: Back
 # --- CommandSender -------------------------------------------------------------------------------
 
 
-class SwitchablePublisher:
-    """The runtime's Publisher port: fails like an unreachable broker while ``down``."""
-
-    def __init__(self) -> None:
-        self.down = False
-        self.published: list[OutboundMessage] = []
-
-    async def publish_all(self, messages: Sequence[OutboundMessage]) -> None:
-        if self.down:
-            raise ConnectionError("Unable to bootstrap from 127.0.0.1:9092")
-        self.published.extend(messages)
-
-
 @dataclass(frozen=True, kw_only=True)
 class SenderBackend:
     sender: CommandSender
-    set_down: Callable[[bool], None]
+    set_state: Callable[[str], None]
+    """"up", "down" (the command is never taken) or "unacknowledged" (taken, never acknowledged)."""
     delivered: Callable[[], list[tuple[str, str]]]
     """(command id, Kafka key) of every acknowledged send, in order."""
+    kept: Callable[[], list[tuple[str, str]]]
+    """(command id, Kafka key) of every command kept to be sent again."""
 
 
 def recording_sender() -> SenderBackend:
     fake = RecordingCommandSender()
 
-    def set_down(down: bool) -> None:
-        fake.down = down
+    def set_state(state: str) -> None:
+        fake.down, fake.unacknowledged = state == "down", state == "unacknowledged"
 
     return SenderBackend(
         sender=fake,
-        set_down=set_down,
+        set_state=set_state,
         delivered=lambda: [(s.command_id, s.command.case_number) for s in fake.sent],
+        kept=lambda: [(s.command_id, s.command.case_number) for s in fake.kept],
     )
 
 
 def kafka_sender() -> SenderBackend:
-    publisher = SwitchablePublisher()
+    producer, kept = FakeProducer(), KeptMessages()
 
-    def set_down(down: bool) -> None:
-        publisher.down = down
+    def set_state(state: str) -> None:
+        producer.mode = {"up": "up", "down": "down", "unacknowledged": "silent"}[state]  # type: ignore[assignment]
 
     return SenderBackend(
-        sender=KafkaCommandSender(publisher, timeout_seconds=1.0),
-        set_down=set_down,
-        delivered=lambda: [(m.id, m.key) for m in publisher.published],
+        sender=KafkaCommandSender(producer, unconfirmed=kept, timeout_seconds=0.2, on_kept=lambda: None),
+        set_state=set_state,
+        delivered=lambda: [(m.id, m.key) for m in producer.acknowledged],
+        kept=lambda: [(m.id, m.key) for m in kept.kept],
     )
 
 
@@ -305,18 +299,32 @@ async def test_an_acknowledged_send_is_delivered_once_with_its_id_keyed_by_case(
     await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
 
     assert senders.delivered() == [("id-1", "CAS-2026-0000001")]
+    assert senders.kept() == []
 
 
-async def test_a_send_without_acknowledgement_raises_broker_unavailable_and_delivers_nothing(
+async def test_a_command_never_taken_raises_broker_unavailable_and_changes_nothing(
     senders: SenderBackend,
 ) -> None:
     command = open_command("CAS-2026-0000001")
-    senders.set_down(True)
+    senders.set_state("down")
 
     with pytest.raises(BrokerUnavailable):
         await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
 
-    assert senders.delivered() == []
-    senders.set_down(False)
+    assert (senders.delivered(), senders.kept()) == ([], [])
+    senders.set_state("up")
     await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
     assert senders.delivered() == [("id-1", "CAS-2026-0000001")]
+
+
+async def test_a_command_taken_without_acknowledgement_is_kept_and_reported_unknown(
+    senders: SenderBackend,
+) -> None:
+    senders.set_state("unacknowledged")
+
+    with pytest.raises(DeliveryUnknown):
+        await senders.sender.send(
+            open_command("CAS-2026-0000001"), command_id="id-1", correlation_id="r", at=T0
+        )
+
+    assert senders.kept() == [("id-1", "CAS-2026-0000001")]

@@ -22,7 +22,10 @@ class Harness:
     sender: RecordingCommandSender
 
     async def open(self, scope: IdempotencyScope | None, *, title: str = "Duda sobre contacto") -> str:
-        return await self.opening.open(draft(title=title), at=T0, correlation_id="req-1", idempotency=scope)
+        opening = await self.opening.open(
+            draft(title=title), at=T0, correlation_id="req-1", idempotency=scope
+        )
+        return opening.case_number
 
     def sent_ids(self) -> list[tuple[str, str]]:
         """(case number, command id) of every acknowledged send, in order."""
@@ -49,8 +52,10 @@ async def test_without_a_key_each_open_allocates_a_new_number_and_sends_it_once(
 
 
 async def test_the_command_sent_is_the_draft_for_the_allocated_number(harness: Harness) -> None:
-    number = await harness.opening.open(draft(), at=T0, correlation_id="req-42", idempotency=None)
+    opening = await harness.opening.open(draft(), at=T0, correlation_id="req-42", idempotency=None)
 
+    number = opening.case_number
+    assert opening.confirmed
     [sent] = harness.sender.sent
     assert sent.command == open_command(number)
     assert (sent.correlation_id, sent.at) == ("req-42", T0)
@@ -61,9 +66,9 @@ async def test_a_case_opened_in_the_first_hour_of_the_year_in_madrid_takes_the_n
 ) -> None:
     new_year_in_madrid = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January in Madrid
 
-    number = await harness.opening.open(draft(), at=new_year_in_madrid, correlation_id="r", idempotency=None)
+    opening = await harness.opening.open(draft(), at=new_year_in_madrid, correlation_id="r", idempotency=None)
 
-    assert number == "CAS-2027-0000001"
+    assert opening.case_number == "CAS-2027-0000001"
 
 
 def test_the_command_id_is_stable_per_case_number_and_differs_between_numbers() -> None:
@@ -141,6 +146,26 @@ async def test_without_a_key_a_failed_send_raises_and_the_next_open_gets_a_new_n
 
     assert number == "CAS-2026-0000002"
     assert harness.sent_ids() == [(number, open_id(number))]
+
+
+async def test_an_unacknowledged_send_opens_unconfirmed_and_leaves_the_key_for_a_retry(
+    harness: Harness,
+) -> None:
+    scope = new_scope()
+    harness.sender.unacknowledged = True
+
+    unconfirmed = await harness.opening.open(draft(), at=T0, correlation_id="r", idempotency=scope)
+
+    assert not unconfirmed.confirmed
+    assert [(s.command.case_number, s.command_id) for s in harness.sender.kept] == [
+        (unconfirmed.case_number, open_id(unconfirmed.case_number))
+    ]
+    record = await harness.keys.find(scope)
+    assert record is not None and not record.published
+    harness.sender.unacknowledged = False
+    retried = await harness.opening.open(draft(), at=T0, correlation_id="r", idempotency=scope)
+    assert (retried.case_number, retried.confirmed) == (unconfirmed.case_number, True)
+    assert harness.sent_ids() == [(retried.case_number, open_id(retried.case_number))]  # same id again
 
 
 async def test_the_same_key_with_a_different_body_raises_idempotency_conflict(harness: Harness) -> None:

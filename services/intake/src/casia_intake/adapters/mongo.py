@@ -13,13 +13,19 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
-from casia_runtime.mongo import Document
+from casia_runtime.logging import get_logger
+from casia_runtime.mongo import Document, unavailable
+from casia_runtime.outbox import create_outbox_indexes
+
+log = get_logger(__name__)
 
 IDEMPOTENCY_RETENTION = timedelta(days=7)
+OUTBOX = "intake_outbox"
+"""Commands Kafka did not acknowledge in time, relayed until it does (see adapters.commands)."""
 
 
 async def create_indexes(db: AsyncDatabase[Document]) -> None:
@@ -28,6 +34,7 @@ async def create_indexes(db: AsyncDatabase[Document]) -> None:
         name="idempotency_retention",
         expireAfterSeconds=int(IDEMPOTENCY_RETENTION.total_seconds()),
     )
+    await create_outbox_indexes(db[OUTBOX])
 
 
 class MongoCaseNumbers:
@@ -130,13 +137,19 @@ class MongoContacts:
 class MongoCaseReader:
     """CaseReader over ``cases`` (workflow's collection): documents as workflow stores them.
 
+    ``watching`` is the same database through the client for change streams (whose operations
+    are not bounded like the others'); by default ``db`` itself.
+
     Waiting for a new case listens to one change stream of inserts per process (:meth:`watch`,
     run in the background) instead of polling: the request is answered as soon as the case is
     stored, and the database is asked once per request instead of every few milliseconds.
     """
 
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Document], *, watching: AsyncDatabase[Document] | None = None
+    ) -> None:
         self._cases = db.cases
+        self._watched = (watching if watching is not None else db).cases
         self._waiting: dict[str, list[asyncio.Future[Document]]] = {}
 
     async def get(self, case_number: str) -> Document | None:
@@ -147,19 +160,30 @@ class MongoCaseReader:
         self._waiting.setdefault(case_number, []).append(arrival)
         try:
             # Registered before reading: an insert after this read is seen by the stream.
-            stored = await self.get(case_number)
+            stored = await self._read_if_possible(case_number)
             if stored is not None or within <= 0:
                 return stored
             with contextlib.suppress(TimeoutError):
                 return await asyncio.wait_for(arrival, timeout=within)
-            return await self.get(case_number)  # the stream may have been reconnecting
+            return await self._read_if_possible(case_number)  # the stream may have been reconnecting
         finally:
             self._forget(case_number, arrival)
+
+    async def _read_if_possible(self, case_number: str) -> Document | None:
+        """The case, or None when the database cannot answer: the command is already on its way,
+        so a failed read must not turn its answer into a failure."""
+        try:
+            return await self.get(case_number)
+        except PyMongoError as error:
+            if not unavailable(error):
+                raise
+            log.warning("case.read_failed_while_waiting", case_number=case_number, error=repr(error))
+            return None
 
     async def watch(self) -> None:
         """Resolve the waiters of every case inserted from now on; runs until cancelled."""
         inserts = [{"$match": {"operationType": "insert"}}]
-        async with await self._cases.watch(inserts) as stream:
+        async with await self._watched.watch(inserts) as stream:
             async for change in stream:
                 for arrival in self._waiting.get(change["documentKey"]["_id"], []):
                     if not arrival.done():

@@ -16,7 +16,7 @@ from casia_intake.domain.catalog import CatalogViolation, validate_case_classifi
 from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.dependencies import Application, RequestId
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization
-from casia_intake.entrypoints.problems import Problem
+from casia_intake.entrypoints.problems import Problem, unavailable_problem
 from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView, OpenCaseRequest
 from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import IdempotencyConflict
@@ -70,7 +70,7 @@ async def open_case(
     key = headers.idempotency_key
     scope = IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=key) if key else None
     try:
-        case_number = await intake.opening.open(draft, at=at, idempotency=scope, correlation_id=request_id)
+        opening = await intake.opening.open(draft, at=at, idempotency=scope, correlation_id=request_id)
     except IdempotencyConflict as error:
         raise Problem(
             422,
@@ -80,9 +80,17 @@ async def open_case(
         ) from error
     except BrokerUnavailable as error:
         raise _unavailable(intake) from error
+    case_number = opening.case_number
     location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
-    document = await intake.cases.wait_for(case_number, within=intake.settings.read_your_writes_seconds)
-    log.info("case.open_accepted", case_number=case_number, stored=document is not None)
+    # Unconfirmed, Kafka is struggling: say so at once rather than wait for what cannot come yet.
+    wait = intake.settings.read_your_writes_seconds if opening.confirmed else 0
+    document = await intake.cases.wait_for(case_number, within=wait)
+    log.info(
+        "case.open_accepted",
+        case_number=case_number,
+        confirmed=opening.confirmed,
+        stored=document is not None,
+    )
     if document is None:
         accepted = CaseAccepted(case_number=case_number, location=location)
         return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": location})
@@ -168,11 +176,8 @@ def _validated_data(
 
 
 def _unavailable(intake: IntakeApp) -> Problem:
-    retry_after = str(intake.settings.retry_after_seconds)
-    return Problem(
-        503,
+    return unavailable_problem(
         "broker-unavailable",
-        "Servicio no disponible temporalmente",
         "No se pudo registrar la petición; no se ha realizado ningún cambio. Inténtelo de nuevo más tarde.",
-        headers={"Retry-After": retry_after},
+        retry_after_seconds=intake.settings.retry_after_seconds,
     )

@@ -2,7 +2,9 @@
 
 - :class:`RequestIds`: each request gets an id (the caller's ``X-Request-ID`` if short and plain,
   else a new one) that its logs, its problems and its response carry;
-- :class:`BodyLimit`: a body above the limit is refused with 413 problem+json before it is read.
+- :class:`BodyLimit`: a body above the limit is refused with 413 problem+json before it is read;
+- :class:`UnexpectedErrors`: an error no handler took is answered 500 problem+json here, so it
+  never reaches the server, which would close the client's kept-alive connection.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from fastapi import HTTPException
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from casia_intake.entrypoints.problems import Problem, occurrence, problem_response
-from casia_runtime.logging import bound_correlation
+from casia_intake.entrypoints.problems import Problem, internal_error, occurrence, problem_response
+from casia_runtime.logging import bound_correlation, get_logger
+
+log = get_logger(__name__)
 
 REQUEST_ID_HEADER: Final = "X-Request-ID"
 # A caller's id is kept only if it is short and plain: it ends up in logs and in every event.
@@ -79,6 +83,31 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class UnexpectedErrors:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            log.exception("request.failed", path=scope.get("path"))
+            if started:  # half an answer is out: only closing the connection can say it failed
+                raise
+            instance = occurrence(scope.get("state", {}).get("request_id"))
+            await problem_response(internal_error(), instance=instance)(scope, receive, send)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casia_runtime.logging import get_logger
+from casia_runtime.mongo import unavailable
 
 log = get_logger(__name__)
 
@@ -66,7 +68,25 @@ _STATUS_KINDS = {
 }
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def unavailable_problem(kind: str, detail: str, *, retry_after_seconds: int) -> Problem:
+    """503 for a dependency that is down or too slow: try again after ``retry_after_seconds``."""
+    return Problem(
+        503,
+        kind,
+        "Servicio no disponible temporalmente",
+        detail,
+        headers={"Retry-After": str(retry_after_seconds)},
+    )
+
+
+def internal_error() -> Problem:
+    return Problem(500, "internal-error", "Error interno", "Se ha producido un error inesperado.")
+
+
+def install_problem_handlers(app: FastAPI, *, retry_after_seconds: int) -> None:
+    """Every error the routes raise becomes problem+json here, inside the app, so the connection
+    stays usable (an error that escaped to the server would drop a kept-alive connection)."""
+
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc, instance=_instance(request))
@@ -90,10 +110,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, instance=_instance(request))
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("request.failed", path=request.url.path, exc_info=exc)
-        problem = Problem(500, "internal-error", "Error interno", "Se ha producido un error inesperado.")
+    @app.exception_handler(PyMongoError)
+    async def on_database(request: Request, exc: PyMongoError) -> JSONResponse:
+        if not unavailable(exc):  # the database answered, and refused: a bug of ours
+            log.error("request.failed", path=request.url.path, exc_info=exc)
+            return problem_response(internal_error(), instance=_instance(request))
+        log.warning("request.database_unavailable", path=request.url.path, error=repr(exc))
+        problem = unavailable_problem(
+            "database-unavailable",
+            "No se pudo acceder a los datos en este momento. Inténtelo de nuevo más tarde.",
+            retry_after_seconds=retry_after_seconds,
+        )
         return problem_response(problem, instance=_instance(request))
 
     @app.exception_handler(StarletteHTTPException)

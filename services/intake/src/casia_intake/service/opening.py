@@ -12,11 +12,18 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from casia_contracts.commands import OpenCase
 from casia_intake.domain.case_numbers import numbering_year
-from casia_intake.service.ports import CaseNumbers, CommandSender, IdempotencyKeys, IdempotencyScope
+from casia_intake.service.ports import (
+    CaseNumbers,
+    CommandSender,
+    DeliveryUnknown,
+    IdempotencyKeys,
+    IdempotencyScope,
+)
 
 Draft = Callable[[str], OpenCase]
 """Builds the command for a given case number (called with a placeholder to fingerprint it)."""
@@ -29,6 +36,18 @@ class IdempotencyConflict(Exception):
     """The key was already used for a different request."""
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """The number of the case being opened, and whether Kafka acknowledged its command.
+
+    Unconfirmed: the producer took the command but Kafka did not acknowledge it in time; it was
+    kept and is sent again until acknowledged (:class:`~casia_intake.service.ports.DeliveryUnknown`).
+    """
+
+    case_number: str
+    confirmed: bool
+
+
 class CaseOpening:
     def __init__(self, *, numbers: CaseNumbers, keys: IdempotencyKeys, sender: CommandSender) -> None:
         self._numbers = numbers
@@ -37,35 +56,40 @@ class CaseOpening:
 
     async def open(
         self, draft: Draft, *, at: datetime, correlation_id: str, idempotency: IdempotencyScope | None
-    ) -> str:
-        """Send the OpenCase that ``draft`` builds for the allocated number; return that number.
+    ) -> Opening:
+        """Send the OpenCase that ``draft`` builds for the allocated number.
 
         Without ``idempotency`` every call allocates a new number. With it, a repeat returns the
         number the first call allocated and sends nothing more once a send was acknowledged.
         The command id is the same for every send of one case number.
 
-        Raises :class:`~casia_intake.service.ports.BrokerUnavailable` when Kafka does not
-        acknowledge (the key is then left unpublished, so a retry sends again), and
+        Raises :class:`~casia_intake.service.ports.BrokerUnavailable` when the command never
+        left (the key is then left unpublished, so a retry sends again), and
         :class:`IdempotencyConflict` for a key reused with a different request.
         """
         if idempotency is None:
             case_number = await self._numbers.allocate(year=numbering_year(at))
-            await self._send(draft(case_number), at=at, correlation_id=correlation_id)
-            return case_number
+            confirmed = await self._send(draft(case_number), at=at, correlation_id=correlation_id)
+            return Opening(case_number, confirmed)
         return await self._open_once(draft, at=at, correlation_id=correlation_id, scope=idempotency)
 
-    async def _send(self, command: OpenCase, *, at: datetime, correlation_id: str) -> None:
-        # One id per case number: a re-sent OpenCase is recognised by the workflow's inbox.
-        await self._sender.send(
-            command,
-            command_id=stable_command_id("open", command.case_number),
-            correlation_id=correlation_id,
-            at=at,
-        )
+    async def _send(self, command: OpenCase, *, at: datetime, correlation_id: str) -> bool:
+        """Whether Kafka acknowledged the command (False: kept, to be sent again)."""
+        try:
+            # One id per case number: a re-sent OpenCase is recognised by the workflow's inbox.
+            await self._sender.send(
+                command,
+                command_id=stable_command_id("open", command.case_number),
+                correlation_id=correlation_id,
+                at=at,
+            )
+        except DeliveryUnknown:
+            return False
+        return True
 
     async def _open_once(
         self, draft: Draft, *, at: datetime, correlation_id: str, scope: IdempotencyScope
-    ) -> str:
+    ) -> Opening:
         request_hash = _fingerprint(draft("-"))
         record = await self._keys.find(scope)
         if record is None:
@@ -77,10 +101,12 @@ class CaseOpening:
             )
         if record.request_hash != request_hash:
             raise IdempotencyConflict(scope.key)
-        if not record.published:
-            await self._send(draft(record.case_number), at=at, correlation_id=correlation_id)
+        if record.published:
+            return Opening(record.case_number, confirmed=True)
+        confirmed = await self._send(draft(record.case_number), at=at, correlation_id=correlation_id)
+        if confirmed:  # unconfirmed, the key stays unpublished: a retry sends the same command again
             await self._keys.mark_published(scope)
-        return record.case_number
+        return Opening(record.case_number, confirmed)
 
 
 def stable_command_id(*parts: str) -> str:

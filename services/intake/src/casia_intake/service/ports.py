@@ -19,7 +19,14 @@ from casia_contracts.base import Message
 
 
 class BrokerUnavailable(Exception):
-    """Kafka did not acknowledge in time: nothing may be reported as accepted."""
+    """The command never left the gateway (the producer did not take it): nothing will change,
+    and a retry may send it again."""
+
+
+class DeliveryUnknown(Exception):
+    """The producer took the command but Kafka did not acknowledge it in time: it may be applied
+    later. The sender has kept it and sends it again until Kafka acknowledges it, so it will be
+    applied, once (its id is stable), unless keeping it failed too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +99,9 @@ class CommandSender(Protocol):
         """Publish ``command`` keyed by its case number and return once the broker acknowledged.
 
         ``command_id`` is the message id the consumer deduplicates by: re-sending a command with
-        the same id is harmless. Raises :class:`BrokerUnavailable` when there is no
-        acknowledgement; the command may then not have been sent.
+        the same id is harmless. Raises :class:`BrokerUnavailable` when the command certainly
+        never reached the broker, and :class:`DeliveryUnknown` when it may have (it is then kept
+        and sent again until acknowledged).
         """
         ...
 
@@ -105,7 +113,8 @@ class CaseReader(Protocol):
 
     async def wait_for(self, case_number: str, *, within: float) -> dict[str, Any] | None:
         """The case document once stored, waiting up to ``within`` seconds; None if it is not
-        stored by then (read-your-writes for a command just sent)."""
+        stored by then, or if the database cannot say (read-your-writes for a command just sent,
+        whose answer a failed read must not turn into a failure)."""
         ...
 
 

@@ -1,10 +1,10 @@
-"""The process shell's background loops: restarted after a crash, never after a shutdown."""
+"""Background loops: restarted after a crash, never after a shutdown."""
 
 from __future__ import annotations
 
 import asyncio
 
-from casia_runtime.worker import supervised
+from casia_runtime.startup import supervised
 
 
 async def test_a_crashed_loop_is_started_again() -> None:
