@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from casia_contracts.dead_letters import DeadLetter
 from casia_contracts.topics import dead_letter_topic
-from casia_runtime.consumer import GuardedConsumer, NotYet, PoisonMessage
+from casia_runtime.consumer import ConsumerState, GuardedConsumer, NotYet, PoisonMessage
 from casia_runtime.inbox import Inbox
 from casia_runtime.kafka import KafkaPublisher
 from casia_runtime.messages import InboundMessage
@@ -105,17 +105,22 @@ async def test_the_inbox_remembers_applied_messages_only_when_their_transaction_
         await in_transaction(mongo, apply)
 
 
-async def test_a_message_that_came_too_early_is_retried_patiently_not_dead_lettered(
-    broker: KafkaBroker,
+async def test_a_message_that_came_too_early_is_parked_and_acknowledged_not_dead_lettered(
+    db: AsyncDatabase[dict[str, Any]],
 ) -> None:
     dead_letters = RecordingPublisher()
-    guard = GuardedConsumer(service=SERVICE, dead_letters=dead_letters, max_attempts=2, retry_delay_seconds=0)
+    state = ConsumerState.in_mongo(db, group=SERVICE)
+    guard = GuardedConsumer(
+        service=SERVICE, dead_letters=dead_letters, max_attempts=2, retry_delay_seconds=0, state=state
+    )
 
     async def case_not_stored_yet(message: InboundMessage) -> None:
         raise NotYet("the case is not stored yet")
 
-    for _ in range(10):  # far beyond max_attempts
-        with pytest.raises(NotYet):
-            await guard.consume(record("CAS-EARLY"), case_not_stored_yet)
+    for _ in range(2):  # a redelivery (its offset not committed yet) parks it once
+        await guard.consume(record("CAS-EARLY"), case_not_stored_yet)  # returns: acknowledged
 
     assert dead_letters.published == []
+    [parked] = await db.parked_messages.find().to_list()
+    assert (parked["topic"], parked["partition"], parked["offset"]) == ("casia.cases.events.v1", 0, 42)
+    assert (parked["key"], parked["value"], parked["tries"]) == ("CAS-EARLY", b"{}", 1)

@@ -8,7 +8,7 @@ from functools import partial
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_runtime.consumer import GuardedConsumer
+from casia_runtime.consumer import ConsumerState, GuardedConsumer
 from casia_runtime.health import Check, Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import Document, MongoClient, make_mongo_client, mongo_ready
@@ -45,11 +45,15 @@ class Connections:
         )
 
     def guard(self, *, max_attempts: int | None = None) -> GuardedConsumer:
-        """Bounded retries, then this service's dead-letter topic."""
+        """Bounded retries counted in this service's database, messages that came too early
+        parked there, then this service's dead-letter topic. Run its ``sweep_parked`` in the
+        worker's background, or parked messages wait for ever."""
+        service = self.settings.service_name
         return GuardedConsumer(
-            service=self.settings.service_name,
+            service=service,
             dead_letters=self.publisher,
             max_attempts=max_attempts or self.settings.dead_letter_after_attempts,
+            state=ConsumerState.in_mongo(self.db, group=service),
         )
 
     def readiness(self, **more: Check) -> Readiness:

@@ -1,36 +1,60 @@
 """Transactional outbox: events are stored with the state change, then relayed to Kafka.
 
 A writer calls :meth:`Outbox.add` inside the same transaction as its state change. The
-:class:`OutboxRelay` publishes pending entries in insertion order (acks=all) and marks them
-published. A crash between publishing and marking re-publishes the same CloudEvent ids, which
-consumers deduplicate; nothing committed is ever lost.
+:class:`OutboxRelay` publishes pending entries (acks=all) and marks them published. A crash
+between publishing and marking re-publishes the same CloudEvent ids, which consumers deduplicate;
+nothing committed is ever lost.
 
-Several instances may run the relay: a lease in ``relay_leases`` lets one publish at a time,
-which keeps the per-case order that insertion order gives.
+Order: each key's entries are published strictly by ``sequence`` (ties in insertion order),
+across batches as within one: an entry is never published while a lower-sequence entry of its
+key is still pending, whatever the clocks of the writers (which give the insertion order) said.
+Across keys the oldest pending entries go first; Kafka keeps order per key only anyway.
+
+Several instances may run the relay: a fenced lease (:mod:`casia_runtime.lease`) lets one
+publish at a time. A relay publishes a batch only while its lease has at least the producer's
+delivery bound left, gives the publish no longer than that bound, and marks the batch in one
+transaction with its lease's generation, so a relay that stalled past its lease marks nothing
+and stops publishing once it finds the lease taken over.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
+from casia_runtime.lease import RelayLease
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.metrics import OUTBOX_PUBLISHED
-from casia_runtime.mongo import Document, Session
+from casia_runtime.mongo import Document, Session, in_transaction, unavailable
 from casia_runtime.settings import RuntimeSettings
+
+# RelayLease is re-exported: the relay and its lease go together.
+__all__ = [
+    "Outbox",
+    "OutboxRelay",
+    "Publisher",
+    "RelayLease",
+    "RelayOptions",
+    "create_outbox_indexes",
+    "relay_for",
+]
 
 log = get_logger(__name__)
 
 PUBLISHED_RETENTION = timedelta(days=7)
+KEYS_PER_QUERY = 100
+"""Keys whose entries one aggregation reads (one $unionWith stage each): far below the
+server's limit on the stages of a pipeline."""
 
 
 class Publisher(Protocol):
@@ -69,7 +93,13 @@ class Outbox:
 
 
 async def create_outbox_indexes(collection: AsyncCollection[Document]) -> None:
+    """The relay's indexes: pending entries in insertion order (which keys go next), and each
+    key's pending entries by sequence (what of theirs may go)."""
     await collection.create_index([("published_at", ASCENDING), ("_id", ASCENDING)], name="pending_in_order")
+    await collection.create_index(
+        [("key", ASCENDING), ("published_at", ASCENDING), ("sequence", ASCENDING), ("_id", ASCENDING)],
+        name="pending_by_key",
+    )
     await collection.create_index(
         "published_at",
         name="published_retention",
@@ -78,43 +108,13 @@ async def create_outbox_indexes(collection: AsyncCollection[Document]) -> None:
     )
 
 
-class RelayLease:
-    """A time-bounded claim that one relay instance holds for one outbox."""
-
-    def __init__(
-        self, collection: AsyncCollection[Document], *, outbox: str, owner: str, duration: timedelta
-    ) -> None:
-        self._collection = collection
-        self._outbox = outbox
-        self._owner = owner
-        self._duration = duration
-        self._held_until: datetime | None = None
-
-    async def acquire(self, now: datetime) -> bool:
-        """Take or renew the lease; False when another live owner holds it.
-
-        A held lease is renewed only once half of it has run, to spare the database a write
-        on every idle poll.
-        """
-        if self._held_until is not None and now < self._held_until - self._duration / 2:
-            return True
-        self._held_until = None
-        try:
-            result = await self._collection.update_one(
-                {"_id": self._outbox, "$or": [{"owner": self._owner}, {"until": {"$lt": now}}]},
-                {"$set": {"owner": self._owner, "until": now + self._duration}},
-                upsert=True,
-            )
-        except DuplicateKeyError:  # another owner holds a live lease
-            return False
-        if result.matched_count == 1 or result.upserted_id is not None:
-            self._held_until = now + self._duration
-            return True
-        return False
-
-    async def release(self) -> None:
-        self._held_until = None
-        await self._collection.delete_one({"_id": self._outbox, "owner": self._owner})
+@dataclass(frozen=True, slots=True)
+class RelayOptions:
+    batch_size: int = 200
+    idle_poll_seconds: float = 0.2
+    delivery_bound_seconds: float = 20.0
+    """How long one publish may take before it is given up: the producer's delivery bound
+    (:attr:`RuntimeSettings.kafka_delivery_bound_seconds`). The lease must last longer."""
 
 
 class OutboxRelay:
@@ -126,14 +126,15 @@ class OutboxRelay:
         *,
         publisher: Publisher,
         lease: RelayLease,
-        batch_size: int = 200,
-        idle_poll_seconds: float = 0.2,
+        options: RelayOptions = RelayOptions(),  # frozen: one default shared safely
     ) -> None:
+        self._bound = timedelta(seconds=options.delivery_bound_seconds)
+        if lease.duration <= self._bound:
+            raise ValueError("the relay's lease must last longer than one delivery (delivery_bound_seconds)")
         self._collection = collection
         self._publisher = publisher
         self._lease = lease
-        self._batch_size = batch_size
-        self._idle_poll = idle_poll_seconds
+        self._options = options
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -141,19 +142,85 @@ class OutboxRelay:
         self._wake.set()
 
     async def publish_pending(self) -> int:
-        """Publish one batch in insertion order; return how many were published."""
-        pending = await self._collection.find(
-            {"published_at": None}, sort=[("_id", ASCENDING)], limit=self._batch_size
-        ).to_list()
-        if not pending:
+        """Publish the next batch and mark it published; how many entries that was.
+
+        Takes or renews the lease first; returns 0 without publishing when another relay holds
+        it, when nothing is pending, or when the lease turns out lost (the batch is dropped for
+        its holder to publish, and ``outbox.lease_lost`` logged). Raises when the publish fails
+        or outlasts the delivery bound: the entries stay pending and are published again.
+        """
+        if not await self._hold(pending=0):
             return 0
-        await self._publisher.publish_all([_to_message(entry) for entry in in_key_order(pending)])
-        await self._collection.update_many(
-            {"_id": {"$in": [entry["_id"] for entry in pending]}},
-            {"$set": {"published_at": datetime.now(UTC)}},
+        batch = await self._next_batch()
+        if not batch:
+            return 0
+        if not await self._hold(pending=len(batch)):  # reading the batch may have stalled
+            return 0
+        messages = [_to_message(entry) for entry in batch]
+        await asyncio.wait_for(self._publisher.publish_all(messages), timeout=self._bound.total_seconds())
+        if not await self._mark_published(batch):
+            return 0
+        OUTBOX_PUBLISHED.inc(len(batch))
+        return len(batch)
+
+    async def _hold(self, *, pending: int) -> bool:
+        """Whether this relay holds the lease with a whole delivery's time left (renewed if not)."""
+        held = self._lease.generation
+        if await self._lease.acquire(datetime.now(UTC), need=self._bound):
+            return True
+        if held is not None:
+            self._lost(held, dropped=pending)
+        return False
+
+    async def _next_batch(self) -> list[Document]:
+        """At most ``batch_size`` pending entries, in publishing order.
+
+        The oldest ``batch_size`` pending entries (by ``_id``) choose the keys and how many
+        entries each gets (its quota); each key then contributes the first ``quota`` of its
+        pending entries in (sequence, _id) order, so a lower sequence never waits for a later
+        batch. Every key chosen has a pending entry, so every batch makes progress, and the
+        oldest pending entry's key goes first.
+        """
+        oldest = await self._collection.find(
+            {"published_at": None},
+            projection={"_id": False, "key": True},
+            sort=[("_id", ASCENDING)],
+            limit=self._options.batch_size,
+        ).to_list()
+        quotas = list(Counter(entry["key"] for entry in oldest).items())  # keys by their oldest entry
+        batch: list[Document] = []
+        for start in range(0, len(quotas), KEYS_PER_QUERY):
+            pipeline = _prefixes_pipeline(self._collection.name, quotas[start : start + KEYS_PER_QUERY])
+            batch += await (await self._collection.aggregate(pipeline)).to_list()
+        return batch
+
+    async def _mark_published(self, batch: Sequence[Document]) -> bool:
+        """Mark ``batch`` published if, in the same transaction, the lease is still this relay's
+        generation; False (nothing marked) when another relay took it over."""
+        ids, at, generation = [entry["_id"] for entry in batch], datetime.now(UTC), self._lease.generation
+
+        async def mark(session: Session) -> bool:
+            if not await self._lease.confirm(session):
+                return False
+            await self._collection.update_many(
+                {"_id": {"$in": ids}, "published_at": None}, {"$set": {"published_at": at}}, session=session
+            )
+            return True
+
+        if await in_transaction(self._collection.database.client, mark):
+            return True
+        self._lease.forget()
+        self._lost(generation, unmarked=len(batch))
+        return False
+
+    def _lost(self, generation: int | None, *, dropped: int = 0, unmarked: int = 0) -> None:
+        log.warning(
+            "outbox.lease_lost",
+            outbox=self._collection.name,
+            generation=generation,
+            dropped=dropped,
+            unmarked=unmarked,
         )
-        OUTBOX_PUBLISHED.inc(len(pending))
-        return len(pending)
 
     async def run(self) -> None:
         """Loop until cancelled. Failures are logged and retried: entries stay pending."""
@@ -175,33 +242,37 @@ class OutboxRelay:
 
     async def _run_once(self) -> int:
         try:
-            if not await self._lease.acquire(datetime.now(UTC)):
-                return 0
             return await self.publish_pending()
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("outbox.relay_failed")
+        except Exception as error:
+            if unavailable(error):  # the database is down or slow: said once a second, briefly
+                log.warning("outbox.relay_waiting", outbox=self._collection.name, error=repr(error))
+            else:
+                log.exception("outbox.relay_failed", outbox=self._collection.name)
             await asyncio.sleep(1.0)
             return 0
 
     async def _sleep_until_woken(self) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+            await asyncio.wait_for(self._wake.wait(), timeout=self._options.idle_poll_seconds)
         self._wake.clear()
 
 
-def in_key_order(entries: Sequence[Document]) -> list[Document]:
-    """Entries in insertion order, except that each key's entries follow their ``sequence``.
+def _prefixes_pipeline(outbox: str, quotas: Sequence[tuple[str, int]]) -> list[Document]:
+    """One aggregation on ``outbox`` returning, key after key, the first ``quota`` pending
+    entries of each key by (sequence, _id): one bounded scan of index ``pending_by_key`` each."""
 
-    Insertion order comes from the writers' clocks (ObjectId); two instances on hosts with skewed
-    clocks could otherwise publish a later change of a case before an earlier one. A key's entries
-    take the place of its first one; ties keep insertion order (the sort is stable).
-    """
-    first: dict[str, int] = {}
-    for position, entry in enumerate(entries):
-        first.setdefault(entry["key"], position)
-    return sorted(entries, key=lambda entry: (first[entry["key"]], entry.get("sequence", 0)))
+    def prefix(key: str, quota: int) -> list[Document]:
+        return [
+            {"$match": {"key": key, "published_at": None}},
+            {"$sort": {"sequence": ASCENDING, "_id": ASCENDING}},
+            {"$limit": quota},
+        ]
+
+    (first_key, first_quota), *others = quotas
+    unions = [{"$unionWith": {"coll": outbox, "pipeline": prefix(key, quota)}} for key, quota in others]
+    return [*prefix(first_key, first_quota), *unions]
 
 
 def _to_message(entry: Document) -> OutboundMessage:
@@ -227,10 +298,9 @@ def relay_for(
     claim = RelayLease(
         leases, outbox=collection.name, owner=owner, duration=timedelta(seconds=settings.relay_lease_seconds)
     )
-    return OutboxRelay(
-        collection,
-        publisher=publisher,
-        lease=claim,
+    options = RelayOptions(
         batch_size=settings.relay_batch_size,
         idle_poll_seconds=settings.relay_idle_poll_seconds,
+        delivery_bound_seconds=settings.kafka_delivery_bound_seconds,
     )
+    return OutboxRelay(collection, publisher=publisher, lease=claim, options=options)

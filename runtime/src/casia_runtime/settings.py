@@ -6,7 +6,9 @@ composition root builds it once and hands it down (no global settings object).
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,10 +48,23 @@ class RuntimeSettings(BaseSettings):
 
     relay_batch_size: int = Field(default=200, ge=1)
     relay_idle_poll_seconds: float = Field(default=0.2, gt=0)
-    relay_lease_seconds: float = Field(default=10.0, gt=0)
+    relay_lease_seconds: float = Field(default=30.0, gt=0)
+    """How long a relay's claim on its outbox lasts. It must outlast one delivery
+    (:attr:`kafka_delivery_bound_seconds`): a relay publishes a batch only while its lease has
+    that much left, so the batch is acknowledged or failed before another relay may take over."""
 
     @property
     def kafka_delivery_bound_seconds(self) -> float:
         """After this long a record handed to the producer is either acknowledged or failed: its
         batch expires after one request timeout and the request in flight takes at most another."""
         return 2 * self.kafka_request_timeout_seconds
+
+    @model_validator(mode="after")
+    def _relay_lease_outlasts_a_delivery(self) -> Self:
+        if self.relay_lease_seconds <= self.kafka_delivery_bound_seconds:
+            raise ValueError(
+                f"relay_lease_seconds ({self.relay_lease_seconds}) must be greater than the Kafka delivery "
+                f"bound, 2 x kafka_request_timeout_seconds ({self.kafka_delivery_bound_seconds}): a relay "
+                "must be able to finish publishing a batch before its lease can pass to another relay"
+            )
+        return self

@@ -1,6 +1,9 @@
 """Test support shipped with the runtime, so no service copies it.
 
 - :mod:`~casia_runtime.testing.kafka`: :func:`read_until`, a topic read as an outside subscriber;
+  ``own_topics`` and ``unique_name``, topics of a test's own (the broker creates none by itself);
+- :mod:`~casia_runtime.testing.waiting`: ``eventually``, waiting for a condition that lives in
+  the database, the broker or another process;
 - :mod:`~casia_runtime.testing.clock`: :class:`ManualClock`, time the test controls;
 - :mod:`~casia_runtime.testing.memory`: the in-memory Transactions, Inbox, OutboxWriter and
   Publisher fakes that a service's fakes build on;

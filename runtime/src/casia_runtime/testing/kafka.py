@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 Record: TypeAlias = ConsumerRecord  # aiokafka ships no type information
 STRAGGLER_WAIT_MS = 500
@@ -51,3 +54,27 @@ async def read_until(
 
 def _accepted(batches: dict[object, list[Record]], found: Callable[[Record], bool]) -> list[Record]:
     return [record for records in batches.values() for record in records if found(record)]
+
+
+def unique_name(prefix: str) -> str:
+    """``prefix`` with a fresh suffix: a topic, service or group name of one test's own."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@asynccontextmanager
+async def own_topics(bootstrap: str, partitions: dict[str, int]) -> AsyncIterator[None]:
+    """Create the topics ``partitions`` names (name: partition count; the broker creates none
+    by itself) and delete them on exit, the test failed or not. Names should be unique
+    (:func:`unique_name`), so no test reads another's records."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(name, num_partitions=count, replication_factor=1) for name, count in partitions.items()]
+        )
+        try:
+            yield
+        finally:
+            await admin.delete_topics(list(partitions))
+    finally:
+        await admin.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from faststream.asgi import AsgiFastStream
+from starlette.applications import Starlette
 
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import Connections
@@ -17,7 +17,7 @@ from casia_workflow.service.handling import Workflow
 from casia_workflow.settings import WorkflowSettings
 
 
-def bootstrap(settings: WorkflowSettings) -> AsgiFastStream:
+def bootstrap(settings: WorkflowSettings) -> Starlette:
     connections = Connections.open(settings)
     db = connections.db
     relay = connections.relay(store.OUTBOX)
@@ -27,16 +27,16 @@ def bootstrap(settings: WorkflowSettings) -> AsgiFastStream:
         clock=utc_now_ms,
         on_commit=relay.wake,
     )
-    subscribe(
-        connections.broker,
-        workflow=workflow,
-        guard=connections.guard(),
-        consumers=settings.consumers_per_topic,
-    )
+    guard = connections.guard()
+    subscribe(connections.broker, workflow=workflow, guard=guard, consumers=settings.consumers_per_topic)
     return build_worker(
         connections.broker,
         readiness=connections.readiness(),
         on_startup=[partial(store.create_indexes, db)],
-        background=[relay.run, closure_sweeper(workflow, every_seconds=settings.closure_sweep_seconds)],
+        background=[
+            relay.run,
+            closure_sweeper(workflow, every_seconds=settings.closure_sweep_seconds),
+            guard.sweep_parked,
+        ],
         on_shutdown=[connections.mongo.close],
     )
