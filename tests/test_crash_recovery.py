@@ -12,22 +12,19 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 
 from casia_contracts import topics
 from casia_contracts.case_events import CaseOpened
 from casia_runtime.testing import read_until
 
 from .conftest import Autorizado
+from .instances import own_instance
 from .journeys import open_case, stored_case
 
 pytestmark = pytest.mark.e2e
@@ -35,58 +32,12 @@ pytestmark = pytest.mark.e2e
 CASES = 40
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def group_members(bootstrap: str, group: str) -> int:
-    """Members of the consumer group once it is stable; 0 while it rebalances."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        [response] = await admin.describe_consumer_groups([group])
-        [description] = response.to_object()["groups"]
-        return len(description["members"]) if description["state"] == "Stable" else 0
-    finally:
-        await admin.close()
-
-
 @pytest.fixture
 async def second_workflow(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[subprocess.Popen[bytes]]:
     """A workflow process of the test's own, in the same consumer group as the stack's."""
-    port = free_port()
-    members_before = 0
-    while members_before == 0:  # the stack's instance may be rebalancing right now
-        members_before = await group_members(kafka_bootstrap, "workflow")
-        await asyncio.sleep(0.2)
-    log = (tmp_path / "workflow-2.log").open("wb")
-    process = subprocess.Popen(  # noqa: ASYNC220 - started once, watched by PID
-        [str(Path(sys.executable).parent / "casia-workflow")],
-        env={**os.environ, "CASIA_HTTP_PORT": str(port)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            try:
-                if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.3)
-    while time.monotonic() < deadline and await group_members(kafka_bootstrap, "workflow") <= members_before:  # noqa: ASYNC110 - polling the broker, not a local condition
-        await asyncio.sleep(0.5)
-    if await group_members(kafka_bootstrap, "workflow") <= members_before:
-        pytest.fail("the second workflow instance never joined the consumer group")
-    yield process
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
-    log.close()
+    log = tmp_path / "workflow-2.log"
+    async with own_instance("workflow", bootstrap=kafka_bootstrap, log=log) as instance:
+        yield instance.process
 
 
 @pytest.mark.timeout(300)  # a rebalance after the kill waits for the dead member's session to expire

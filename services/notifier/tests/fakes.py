@@ -5,13 +5,17 @@ semantics, checked by ``tests/contract/``: a transaction sees a snapshot of the 
 taken when it starts plus its own writes, and is applied only if ``work`` returns; a commit that
 would overwrite what another writer committed meanwhile (a delivery row, an inbox record) re-runs
 ``work``, as the driver does on a write conflict; recording an event id already recorded raises
-ConcurrentChange. Attempts are counted outside any transaction.
+ConcurrentChange. Claims (which count the attempts) and marks are written outside any
+transaction, each at once, as one atomic write.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypeVar
 
 from casia_notifier.service.ports import (
     Contact,
@@ -21,6 +25,7 @@ from casia_notifier.service.ports import (
     Notice,
     Outcome,
     PermanentDeliveryError,
+    Transaction,
 )
 from casia_runtime.testing.memory import (
     InMemoryInbox,
@@ -35,6 +40,15 @@ class MailServerDown(ConnectionError):
     """What the recording mailer raises for a transient failure."""
 
 
+class MongoUnreachable(ConnectionError):
+    """What the store raises, told to, for a write that did not reach the database."""
+
+
+class ProcessDied(BaseException):
+    """A SIGKILL as the use case would see it if it could: nothing after it runs. No Exception,
+    so no handler of the use case catches it."""
+
+
 @dataclass
 class RecordingMailer:
     """Mailer: keeps every mail it accepted; told to, it fails transiently or refuses for good."""
@@ -44,6 +58,10 @@ class RecordingMailer:
     """Every mail handed to it, accepted or not."""
     failures_left: int = 0
     refusing: bool = False
+    handed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once a mail has been handed to it."""
+    held: asyncio.Event | None = None
+    dies_on_acceptance: bool = False
 
     def fail_transiently(self, times: int) -> None:
         """The next ``times`` sends raise MailServerDown."""
@@ -53,14 +71,42 @@ class RecordingMailer:
         """Every send from now on raises PermanentDeliveryError (a 550)."""
         self.refusing = True
 
+    def hold(self) -> None:
+        """Sends from now on stay in flight until :meth:`release`."""
+        self.held = asyncio.Event()
+
+    def release(self) -> None:
+        if self.held is not None:
+            self.held.set()
+
+    def die_on_acceptance(self) -> None:
+        """The next accepted mail kills its sender (ProcessDied) before the send returns."""
+        self.dies_on_acceptance = True
+
     async def send(self, mail: Mail) -> None:
         self.tried.append(mail)
+        self.handed.set()
+        if self.held is not None:
+            await self.held.wait()
         if self.refusing:
             raise PermanentDeliveryError(f"550 5.1.1 <{mail.recipient}>: mailbox unavailable")
         if self.failures_left > 0:
             self.failures_left -= 1
             raise MailServerDown("451 4.3.0 try again later")
         self.sent.append(mail)
+        if self.dies_on_acceptance:
+            self.dies_on_acceptance = False
+            raise ProcessDied
+
+
+T = TypeVar("T")
+
+
+class DiesBeforeCommit:
+    """Transactions of a process that dies (ProcessDied) before it commits anything."""
+
+    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        raise ProcessDied
 
 
 class InMemoryContacts:
@@ -83,13 +129,13 @@ class InMemoryDeliveries:
     rows: TableView[str, DeliveryRow]
 
     async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime) -> None:
-        current = self.rows.get(notice.notice_id)
+        current = self.rows.get(notice.notice_id) or DeliveryRow(notice, DeliveryStatus.PENDING, attempts=0)
         self.rows.put(
             notice.notice_id,
-            DeliveryRow(
+            replace(
+                current,
                 notice=notice,
                 status=outcome.status,
-                attempts=current.attempts if current else 0,
                 reason_code=outcome.reason_code,
                 reason=outcome.reason,
             ),
@@ -112,6 +158,8 @@ class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, DeliveryRow] = {}
+        self.marks_failing = 0
+        """The next this many marks raise MongoUnreachable."""
 
     def begin(self, session: InMemorySession) -> InMemoryTransaction:
         # Rows are immutable, so a shallow copy is a snapshot.
@@ -119,13 +167,35 @@ class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
             InMemoryDeliveries(session.table(self.rows)), session.outbox, session.inbox
         )
 
-    async def begin_attempt(self, notice: Notice, *, at: datetime) -> int:
+    async def claim(self, notice: Notice, *, owner: str, at: datetime, until: datetime) -> DeliveryRow:
         current = self.rows.get(notice.notice_id)
         if current is None:
             current = DeliveryRow(notice=notice, status=DeliveryStatus.PENDING, attempts=0)
+        elif current.finished or current.sent_at is not None or not _claimable(current, owner, at=at):
+            return current
         # A new row object, so a transaction that read the old one sees it moved (a conflict).
-        self.rows[notice.notice_id] = replace(current, attempts=current.attempts + 1)
-        return current.attempts + 1
+        claimed = replace(
+            current, notice=notice, attempts=current.attempts + 1, claimed_by=owner, claimed_until=until
+        )
+        self.rows[notice.notice_id] = claimed
+        return claimed
+
+    async def mark_sent(self, notice_id: str, *, owner: str, at: datetime) -> bool:
+        if self.marks_failing > 0:
+            self.marks_failing -= 1
+            raise MongoUnreachable("no primary available for writes")
+        current = self.rows.get(notice_id)
+        if current is None or current.finished or current.sent_at is not None or current.claimed_by != owner:
+            return False
+        self.rows[notice_id] = replace(current, sent_at=at)
+        return True
 
     async def get(self, notice_id: str) -> DeliveryRow | None:
         return self.rows.get(notice_id)
+
+
+def _claimable(row: DeliveryRow, owner: str, *, at: datetime) -> bool:
+    """Its claim is ``owner``'s own, absent, or lapsed by ``at``."""
+    if row.claimed_by in (owner, None):
+        return True
+    return row.claimed_until is not None and row.claimed_until <= at

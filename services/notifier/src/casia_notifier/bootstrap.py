@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
-from faststream.asgi import AsgiFastStream
 from pymongo.asynchronous.database import AsyncDatabase
+from starlette.applications import Starlette
 
 from casia_notifier.adapters import mongo as store
 from casia_notifier.adapters.mailer import SmtpMailer
 from casia_notifier.adapters.templates import NoticeRenderer
 from casia_notifier.adapters.unit_of_work import notifier_transactions
 from casia_notifier.entrypoints.consumer import subscribe
+from casia_notifier.service.claims import Claims
 from casia_notifier.service.delivery import Notifier
 from casia_notifier.settings import NotifierSettings
 from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.connections import Connections
 from casia_runtime.mongo import Document, MongoClient
-from casia_runtime.worker import build_worker
+from casia_runtime.worker import build_worker, instance_id
 
 
-def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
+def bootstrap(settings: NotifierSettings) -> Starlette:
     connections = Connections.open(settings)
     db = connections.db
     relay = connections.relay(store.OUTBOX)
@@ -33,8 +35,8 @@ def bootstrap(settings: NotifierSettings) -> AsgiFastStream:
     return build_worker(
         connections.broker,
         readiness=connections.readiness(),
-        on_startup=[partial(store.create_indexes, db)],
-        background=[relay.run],
+        on_startup=[indexes_of(db)],
+        background=[relay.run, guard.sweep_parked],
         on_shutdown=[connections.mongo.close],
     )
 
@@ -48,9 +50,15 @@ def notifier_over(
     clock: Clock = utc_now_ms,
 ) -> Notifier:
     """The use case over the real adapters: ``db`` (and intake's contacts in it) and SMTP."""
+    claims = Claims(
+        deliveries=store.DeliveryLog(db),
+        clock=clock,
+        owner=consumer_id,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+    )
     return Notifier(
         contacts=store.ContactsReader(db),
-        deliveries=store.DeliveryLog(db),
+        claims=claims,
         mailer=SmtpMailer(settings),
         renderer=NoticeRenderer(timezone=settings.timezone),
         transactions=notifier_transactions(mongo, db),
@@ -59,3 +67,22 @@ def notifier_over(
         on_commit=on_commit,
         max_attempts=settings.max_send_attempts,
     )
+
+
+def indexes_of(db: AsyncDatabase[Document]) -> Callable[[], Awaitable[None]]:
+    """The startup hook that creates the notifier's indexes in ``db`` (a named function: the
+    worker names each startup step after its hook)."""
+
+    async def create_notifier_indexes() -> None:
+        await store.create_indexes(db)
+
+    return create_notifier_indexes
+
+
+def consumer_id() -> str:
+    """The calling consumer: this process (host:pid) and the asyncio task it runs in. Each Kafka
+    consumer of the process runs its own task and handles its records in it one at a time,
+    retries included, so the id is the same for every retry of a message and no other consumer
+    shares it."""
+    task = asyncio.current_task()
+    return f"{instance_id()}:{task.get_name() if task is not None else 'main'}"

@@ -16,8 +16,17 @@ class NotifierSettings(RuntimeSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Bound of one whole SMTP transaction (connecting to the server's reply to the message),
+    and of each reply within it."""
     mail_from: str = "CASIA - Seguridad Social <no-reply@casia.local>"
     message_id_domain: str = "casia.local"
     max_send_attempts: int = Field(default=5, ge=1)
     """After this many failed SMTP attempts a notice is recorded as failed (and reported)."""
     timezone: str = "Europe/Madrid"
+
+    @property
+    def claim_lease_seconds(self) -> float:
+        """How long a consumer's claim to send a notice holds. A send ends within
+        ``smtp_timeout_seconds`` (and a second for the goodbye); twice that leaves as much again
+        for the mark written right after, and for clocks of different hosts that disagree."""
+        return 2 * self.smtp_timeout_seconds

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
@@ -42,6 +43,8 @@ from ..messages import AT, new_authorization, new_case_number
 SENT = Outcome(DeliveryStatus.SENT)
 REFUSED = Outcome(DeliveryStatus.FAILED, "refused", "550 5.1.1 mailbox unavailable")
 NO_CONSENT = Outcome(DeliveryStatus.SKIPPED, "no_consent", "Sin consentimiento")
+LEASE = timedelta(seconds=20)
+ALICE, BOB = "host-a:101:Task-7", "host-b:202:Task-9"
 
 StoreContact = Callable[[str, Contact], Awaitable[None]]
 
@@ -100,7 +103,7 @@ class TestUnitOfWork(UnitOfWorkContract[Transaction]):
     def unit_of_work(self, backend: Backend) -> UnitOfWork[Transaction]:
         async def finishing_a_notice() -> OwnWrite[Transaction]:
             notice = a_notice()
-            await backend.deliveries.begin_attempt(notice, at=AT)  # its row is pending with one attempt
+            await claim(backend, notice)  # its row is pending with one attempt
             return OwnWrite(
                 write=lambda tx: tx.deliveries.finish(notice, SENT, at=AT),
                 state=lambda: backend.deliveries.get(notice.notice_id),
@@ -130,51 +133,205 @@ async def record(backend: Backend, event_id: str) -> None:
     await backend.transactions.run(lambda tx: tx.inbox.record(event_id, at=AT))
 
 
-# --- the delivery log ---------------------------------------------------------------------------
+async def claim(
+    backend: Backend, notice: Notice, *, owner: str = ALICE, after: timedelta = timedelta(0)
+) -> DeliveryRow:
+    """``owner`` claims ``notice`` ``after`` AT, for LEASE."""
+    at = AT + after
+    return await backend.deliveries.claim(notice, owner=owner, at=at, until=at + LEASE)
 
 
-async def test_attempts_count_up_from_one(backend: Backend) -> None:
-    notice = a_notice()
-
-    counts = [await backend.deliveries.begin_attempt(notice, at=AT) for _ in range(3)]
-
-    assert counts == [1, 2, 3]
-
-
-async def test_attempts_are_counted_per_notice(backend: Backend) -> None:
-    first, second = a_notice(), a_notice()
-    await backend.deliveries.begin_attempt(first, at=AT)
-    await backend.deliveries.begin_attempt(first, at=AT)
-
-    assert await backend.deliveries.begin_attempt(second, at=AT) == 1
-    assert await backend.deliveries.begin_attempt(first, at=AT) == 3
-
-
-async def test_the_first_attempt_leaves_a_pending_row_with_the_notice(backend: Backend) -> None:
-    notice = a_notice()
-
-    await backend.deliveries.begin_attempt(notice, at=AT)
-
-    assert await backend.deliveries.get(notice.notice_id) == DeliveryRow(
-        notice=notice, status=DeliveryStatus.PENDING, attempts=1
+def claimed(
+    notice: Notice, *, owner: str = ALICE, attempts: int = 1, after: timedelta = timedelta(0)
+) -> DeliveryRow:
+    """The row of ``notice`` pending under the claim ``owner`` made ``after`` AT."""
+    return DeliveryRow(
+        notice=notice,
+        status=DeliveryStatus.PENDING,
+        attempts=attempts,
+        claimed_by=owner,
+        claimed_until=AT + after + LEASE,
     )
 
 
-async def test_a_notice_never_attempted_nor_finished_has_no_row(backend: Backend) -> None:
+# --- the delivery log: claims ------------------------------------------------------------------
+
+
+async def test_a_first_claim_leaves_a_pending_row_claimed_by_its_owner_with_one_attempt(
+    backend: Backend,
+) -> None:
+    notice = a_notice()
+
+    row = await claim(backend, notice)
+
+    assert row == claimed(notice)
+    assert await backend.deliveries.get(notice.notice_id) == row
+
+
+async def test_a_live_claim_of_another_owner_is_not_taken_and_changes_nothing(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice, owner=ALICE)
+
+    row = await claim(backend, notice, owner=BOB, after=LEASE - timedelta(milliseconds=1))
+
+    assert row == claimed(notice, owner=ALICE)
+    assert await backend.deliveries.get(notice.notice_id) == row
+
+
+async def test_an_owner_renews_its_own_claim_counting_one_more_attempt(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice)
+
+    row = await claim(backend, notice, after=timedelta(seconds=5))
+
+    assert row == claimed(notice, attempts=2, after=timedelta(seconds=5))
+
+
+async def test_a_lapsed_claim_is_taken_over_counting_one_more_attempt(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice, owner=ALICE)
+
+    row = await claim(backend, notice, owner=BOB, after=LEASE)
+
+    assert row == claimed(notice, owner=BOB, attempts=2, after=LEASE)
+
+
+async def test_claims_and_attempts_are_per_notice(backend: Backend) -> None:
+    first, second = a_notice(), a_notice()
+    await claim(backend, first, owner=ALICE)
+    await claim(backend, first, owner=ALICE)
+
+    assert await claim(backend, second, owner=BOB) == claimed(second, owner=BOB)
+    assert await claim(backend, first, owner=ALICE) == claimed(first, attempts=3)
+
+
+async def test_a_claim_stores_the_notice_as_this_attempt_sends_it(backend: Backend) -> None:
+    before = a_notice(recipient="antes@example.es")
+    now = replace(before, recipient="ahora@example.es")
+    await claim(backend, before)
+
+    row = await claim(backend, now, after=timedelta(seconds=1))
+
+    assert row.notice == now
+
+
+async def test_of_claims_made_at_once_by_many_owners_exactly_one_wins(backend: Backend) -> None:
+    notice = a_notice()
+    owners = [f"host:{n}:Task-1" for n in range(8)]
+
+    rows = await asyncio.gather(*(claim(backend, notice, owner=owner) for owner in owners))
+
+    winners = {row.claimed_by for row in rows}
+    assert len(winners) == 1
+    [winner] = winners
+    assert all(row == claimed(notice, owner=str(winner)) for row in rows)
+
+
+async def test_a_notice_marked_sent_is_not_claimed_again_even_after_its_claim_lapsed(
+    backend: Backend,
+) -> None:
+    notice = a_notice()
+    await claim(backend, notice, owner=ALICE)
+    assert await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT)
+
+    row = await claim(backend, notice, owner=BOB, after=LEASE * 2)
+
+    assert row == replace(claimed(notice, owner=ALICE), sent_at=AT)
+
+
+async def test_a_finished_notice_is_not_claimed(backend: Backend) -> None:
+    notice = a_notice()
+    await finish(backend, notice, NO_CONSENT)
+
+    row = await claim(backend, notice)
+
+    assert (row.status, row.attempts, row.claimed_by) == (DeliveryStatus.SKIPPED, 0, None)
+
+
+# --- the delivery log: marks -------------------------------------------------------------------
+
+
+async def test_the_holder_of_the_claim_marks_the_notice_sent(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice)
+
+    marked = await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT + timedelta(seconds=1))
+
+    assert marked
+    assert await backend.deliveries.get(notice.notice_id) == replace(
+        claimed(notice), sent_at=AT + timedelta(seconds=1)
+    )
+
+
+async def test_the_holder_marks_its_lapsed_claim_if_nobody_took_it_over(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice)
+
+    assert await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT + LEASE * 2)
+
+
+async def test_a_claim_taken_over_is_not_marked_by_its_former_holder(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice, owner=ALICE)
+    taken = await claim(backend, notice, owner=BOB, after=LEASE)
+
+    marked = await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT + LEASE)
+
+    assert not marked
+    assert await backend.deliveries.get(notice.notice_id) == taken
+
+
+@pytest.mark.parametrize("how", ["marked", "finished"])
+async def test_a_notice_is_marked_only_once_and_never_once_finished(backend: Backend, how: str) -> None:
+    notice = a_notice()
+    await claim(backend, notice)
+    await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT)
+    if how == "finished":
+        await finish(backend, notice, SENT)
+    before = await backend.deliveries.get(notice.notice_id)
+
+    assert not await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT + timedelta(seconds=1))
+    assert await backend.deliveries.get(notice.notice_id) == before
+
+
+async def test_a_notice_without_a_row_is_not_marked(backend: Backend) -> None:
+    notice = a_notice()
+
+    assert not await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT)
+    assert await backend.deliveries.get(notice.notice_id) is None
+
+
+# --- the delivery log: outcomes ----------------------------------------------------------------
+
+
+async def test_a_notice_never_claimed_nor_finished_has_no_row(backend: Backend) -> None:
     assert await backend.deliveries.get(a_notice().notice_id) is None
 
 
-async def test_finish_records_the_outcome_and_keeps_the_attempts(backend: Backend) -> None:
+async def test_finish_records_the_outcome_and_keeps_the_attempts_the_claim_and_the_mark(
+    backend: Backend,
+) -> None:
     notice = a_notice()
-    await backend.deliveries.begin_attempt(notice, at=AT)
-    await backend.deliveries.begin_attempt(notice, at=AT)
+    await claim(backend, notice)
+    await claim(backend, notice)
+    await backend.deliveries.mark_sent(notice.notice_id, owner=ALICE, at=AT)
+
+    await finish(backend, notice, SENT)
+
+    assert await backend.deliveries.get(notice.notice_id) == replace(
+        claimed(notice, attempts=2), status=DeliveryStatus.SENT, sent_at=AT
+    )
+
+
+async def test_finish_records_a_failure_with_its_reason(backend: Backend) -> None:
+    notice = a_notice()
+    await claim(backend, notice)
 
     await finish(backend, notice, REFUSED)
 
-    assert await backend.deliveries.get(notice.notice_id) == DeliveryRow(
-        notice=notice,
+    assert await backend.deliveries.get(notice.notice_id) == replace(
+        claimed(notice),
         status=DeliveryStatus.FAILED,
-        attempts=2,
         reason_code="refused",
         reason="550 5.1.1 mailbox unavailable",
     )
@@ -196,7 +353,7 @@ async def test_a_notice_finished_without_an_attempt_has_a_row_with_none(backend:
 
 async def test_a_finished_row_is_invisible_until_the_transaction_commits(backend: Backend) -> None:
     notice = a_notice()
-    await backend.deliveries.begin_attempt(notice, at=AT)
+    await claim(backend, notice)
 
     async def work(tx: Transaction) -> DeliveryRow | None:
         await tx.deliveries.finish(notice, SENT, at=AT)
@@ -209,24 +366,30 @@ async def test_a_finished_row_is_invisible_until_the_transaction_commits(backend
     assert after is not None and after.status is DeliveryStatus.SENT
 
 
-async def test_an_attempt_counted_while_the_notice_is_finished_is_kept(backend: Backend) -> None:
+async def test_a_claim_racing_the_finish_is_kept_or_sees_the_notice_finished(backend: Backend) -> None:
+    """A claim made while the transaction that finishes the notice is open either lands first
+    (the transaction re-runs over it and keeps its attempt) or waits and finds the notice
+    finished (MongoDB holds a write to a document a transaction changed until it commits). Either
+    way it is never lost, and the notice ends finished."""
     notice = a_notice()
-    await backend.deliveries.begin_attempt(notice, at=AT)
+    await claim(backend, notice)
 
     async def slow_finish(tx: Transaction) -> None:
         await tx.deliveries.finish(notice, SENT, at=AT)
-        await asyncio.sleep(0.05)  # so that the attempt is counted while this transaction is open
+        await asyncio.sleep(0.05)  # so that the claim is made while this transaction is open
 
-    async def attempt_soon() -> int:
+    async def claim_soon() -> DeliveryRow:
         await asyncio.sleep(0.01)
-        return await backend.deliveries.begin_attempt(notice, at=AT)
+        return await claim(backend, notice)
 
-    _, counted = await asyncio.gather(backend.transactions.run(slow_finish), attempt_soon())
+    _, raced = await asyncio.gather(backend.transactions.run(slow_finish), claim_soon())
 
-    assert counted == 2
-    assert await backend.deliveries.get(notice.notice_id) == DeliveryRow(
-        notice=notice, status=DeliveryStatus.SENT, attempts=2
-    )
+    after = await backend.deliveries.get(notice.notice_id)
+    if raced.finished:
+        assert raced == after == replace(claimed(notice), status=DeliveryStatus.SENT)
+    else:
+        assert raced == claimed(notice, attempts=2)
+        assert after == replace(raced, status=DeliveryStatus.SENT)
 
 
 async def test_a_failed_work_creates_no_row(backend: Backend) -> None:

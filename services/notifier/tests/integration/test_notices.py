@@ -47,14 +47,31 @@ async def test_a_redelivered_event_sends_one_mail_with_the_text_unescaped(
     event = as_received(annulled("7654321"))
 
     await notifier.handle(event)
-    await notifier.handle(event)
-    await asyncio.sleep(0.5)
+    await notifier.handle(event)  # both returned: whatever they sent is stored (before the 250)
 
     [mail] = await received_by(recipient)
     assert "anulado" in mail["Subject"]
     assert "Duplicado & <urgente>" in mail["Text"]
     [row] = await db.notifications.find({}).to_list()
     assert (row["status"], row["attempts"], row["recipient"]) == ("sent", 1, recipient)
+    assert await db.notifier_outbox.count_documents({}) == 1
+
+
+async def test_two_consumers_handed_the_same_event_at_once_send_one_mail(
+    notifier: Notifier, db: AsyncDatabase[Document]
+) -> None:
+    recipient = f"n-{uuid.uuid4().hex[:8]}@gestoria-pruebas.es"
+    await db.contacts.insert_one({"_id": "7654322", "email": recipient, "consent": True})
+    event = as_received(annulled("7654322"))
+
+    # Two tasks, so two consumer ids, as two consumers during a rebalance: one claims and sends,
+    # the other waits on its claim and finds the outcome recorded.
+    await asyncio.gather(notifier.handle(event), notifier.handle(event))
+
+    assert len(await received_by(recipient)) == 1
+    [row] = await db.notifications.find({}).to_list()
+    assert (row["status"], row["attempts"]) == ("sent", 1)
+    assert row["sent_at"] is not None and row["claimed_by"].count(":") == 2  # host:pid:task
     assert await db.notifier_outbox.count_documents({}) == 1
 
 

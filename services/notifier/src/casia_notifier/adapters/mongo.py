@@ -7,6 +7,8 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+from pymongo.read_concern import ReadConcern
 
 from casia_notifier.service.ports import (
     Contact,
@@ -15,6 +17,7 @@ from casia_notifier.service.ports import (
     Notice,
     Outcome,
 )
+from casia_read_models import StoredContact
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session
 from casia_runtime.outbox import Outbox, create_outbox_indexes
@@ -22,51 +25,77 @@ from casia_runtime.outbox import Outbox, create_outbox_indexes
 OUTBOX = "notifier_outbox"
 INBOX = "notifier_inbox"
 DELIVERIES = "notifications"
-CONTACTS = "contacts"
-"""Intake's collection: ``_id`` is the authorization number, with ``email`` and ``consent``."""
 
 
 class ContactsReader:
     """The Contacts port over intake's ``contacts``, read at send time (outside any transaction)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self._contacts = db[CONTACTS]
+        self._contacts = db[StoredContact.COLLECTION]
 
     async def get(self, authorization_number: str) -> Contact:
         found = await self._contacts.find_one({"_id": authorization_number})
         if found is None:
             return Contact(email=None, consent=False)
-        return Contact(email=found.get("email"), consent=bool(found.get("consent")))
+        stored = StoredContact.from_document(found)
+        return Contact(email=stored.email, consent=stored.consent)
 
 
 class DeliveryLog:
-    """``notifications``: one row per notice, pending → sent / failed / skipped.
+    """``notifications``: one row per notice, pending (claimed, maybe marked ``sent_at``) → sent /
+    failed / skipped.
 
-    The DeliveryLog port (attempts, outside any transaction) and, through a session, the
+    The DeliveryLog port (claims and marks, outside any transaction) and, through a session, the
     DeliveryOutcomes port (``finish``).
     """
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._rows = db[DELIVERIES]
+        # What the primary holds now, even if not yet majority-committed: after a claim lost to
+        # another writer, the row that writer just wrote.
+        self._latest = self._rows.with_options(read_concern=ReadConcern("local"))
 
     async def get(self, notice_id: str) -> DeliveryRow | None:
         found = await self._rows.find_one({"_id": notice_id})
         return _row(found) if found is not None else None
 
-    async def begin_attempt(self, notice: Notice, *, at: datetime) -> int:
-        updated = await self._rows.find_one_and_update(
-            {"_id": notice.notice_id},
-            {
-                "$setOnInsert": {**_fields(notice), "status": DeliveryStatus.PENDING.value, "created_at": at},
-                "$inc": {"attempts": 1},
-                "$set": {"last_attempt_at": at},
-            },
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+    async def claim(self, notice: Notice, *, owner: str, at: datetime, until: datetime) -> DeliveryRow:
+        free = {
+            "_id": notice.notice_id,
+            "status": DeliveryStatus.PENDING.value,
+            "sent_at": None,
+            "$or": [{"claimed_by": owner}, {"claimed_by": None}, {"claimed_until": {"$lte": at}}],
+        }
+        try:
+            # One atomic write: the filter is the claim's condition. A row that exists but is not
+            # free makes the upsert insert a second _id, which the unique index refuses.
+            claimed = await self._rows.find_one_and_update(
+                free,
+                {
+                    "$set": {
+                        **_fields(notice),
+                        "claimed_by": owner,
+                        "claimed_until": until,
+                        "last_attempt_at": at,
+                    },
+                    "$inc": {"attempts": 1},
+                    "$setOnInsert": {"created_at": at},
+                },
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:  # held by another live claim, marked sent, or finished
+            claimed = await self._latest.find_one({"_id": notice.notice_id})
+        if claimed is None:  # an upsert returns its document; a refused one left the row there
+            raise RuntimeError("delivery row missing after a claim")
+        return _row(claimed)
+
+    async def mark_sent(self, notice_id: str, *, owner: str, at: datetime) -> bool:
+        marked = await self._rows.update_one(
+            {"_id": notice_id, "claimed_by": owner, "status": DeliveryStatus.PENDING.value, "sent_at": None},
+            {"$set": {"sent_at": at}},
         )
-        if updated is None:  # an upsert returning the new document always finds one
-            raise RuntimeError("delivery row missing after upsert")
-        return int(updated["attempts"])
+        return marked.matched_count == 1
 
     async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime, session: Session) -> None:
         await self._rows.update_one(
@@ -113,6 +142,9 @@ def _row(document: Document) -> DeliveryRow:
         attempts=int(document.get("attempts", 0)),
         reason_code=document.get("reason_code"),  # absent from rows written before it was kept
         reason=document.get("reason"),
+        claimed_by=document.get("claimed_by"),  # absent from rows written before claims
+        claimed_until=document.get("claimed_until"),
+        sent_at=document.get("sent_at"),
     )
 
 

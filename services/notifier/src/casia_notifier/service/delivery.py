@@ -2,12 +2,14 @@
 
 Per notice (one case event → one notice to the authorization's contact):
 - no contact address or no consent → recorded as ``skipped`` and reported, never lost silently;
-- otherwise one SMTP attempt per delivery of the event; the attempt count lives in the
-  delivery log, so after ``max_attempts`` failures the notice is recorded as ``failed``;
+- otherwise the notice is claimed in the delivery log before it is handed to SMTP and marked
+  sent right after the server accepted it (:mod:`casia_notifier.service.claims`): a consumer that
+  finds it claimed by another waits, one that finds it marked records it without sending. Each
+  claim counts an attempt, so after ``max_attempts`` failures the notice is recorded as ``failed``;
 - the outcome row, its ``Notification*`` event (outbox) and the inbox record are written in one
-  transaction: a redelivered event is recognised and nothing is sent twice — except after a crash
-  between the SMTP server's acceptance and that transaction, when the notice is re-sent with the
-  same Message-ID (at-least-once; mail systems can collapse the duplicate by that id).
+  transaction, so a redelivered event is recognised. The one notice sent twice is one whose SMTP
+  transaction was in flight when its sender died (accepted, not yet marked): it is re-sent with
+  the same Message-ID (mail systems can collapse the duplicate by that id).
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from casia_contracts import notifications as n
 from casia_contracts.case_events import CaseEvent
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
+from casia_notifier.service.claims import Claims
 from casia_notifier.service.notices import template_for
 from casia_notifier.service.ports import (
     AppliedEvents,
     Contact,
     Contacts,
-    DeliveryLog,
     DeliveryStatus,
     Mail,
     Mailer,
     Notice,
     Outcome,
     PermanentDeliveryError,
+    RenderedNotice,
     Renderer,
     Transaction,
     Transactions,
@@ -50,6 +53,10 @@ NOTICE_NAMESPACE = uuid.UUID("a3c9e1f2-5b7d-4e8a-9c0b-1d2e3f4a5b6c")
 
 NO_CONTACT = Outcome(DeliveryStatus.SKIPPED, "no_contact", "Sin dirección de correo")
 NO_CONSENT = Outcome(DeliveryStatus.SKIPPED, "no_consent", "Sin consentimiento")
+SENT = Outcome(DeliveryStatus.SENT)
+
+Ended = tuple[Notice, Outcome]
+"""A notice as it is recorded (its data as sent), and how it ended."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,8 @@ class Notifier:
     """The notice use case, with the ports it works through (built once by the composition root)."""
 
     contacts: Contacts
-    deliveries: DeliveryLog
+    claims: Claims
+    """Claims and marks in the delivery log, on behalf of the consumer calling :meth:`handle`."""
     mailer: Mailer
     renderer: Renderer
     transactions: Transactions
@@ -95,9 +103,11 @@ class Notifier:
         sends and writes nothing. Otherwise the notice ends ``skipped`` (no address, no consent),
         ``sent``, or ``failed`` (refused by the server, or ``max_attempts`` transient failures),
         and its row, its ``notification.*`` event and the event id are committed together.
+        A mail is sent only under this consumer's claim, and never for a notice already marked
+        sent; while another consumer holds the claim this one waits (:meth:`Claims.take`).
         Raises PoisonMessage for what can never be read; a transient SMTP failure before
-        ``max_attempts`` is raised as is (redelivery retries it), as is any other error. A raise
-        leaves only the attempt count written.
+        ``max_attempts`` is raised as is (redelivery retries it, renewing the claim), as is any
+        other error. A raise leaves only the claim (and its attempt count) written.
         """
         received = _read(message)
         if received is None:
@@ -107,36 +117,38 @@ class Notifier:
                 return  # redelivery: the outcome is already recorded and reported
             contact = await self.contacts.get(received.data.authorization_number)
             notice = received.notice(contact.email)
-            outcome = await self._outcome(received, notice, contact)
-            await self._finish(received, notice, outcome)
+            ended = await self._outcome(received, notice, contact)
+            if ended is not None:
+                await self._finish(received, *ended)
 
-    async def _outcome(self, received: Received, notice: Notice, contact: Contact) -> Outcome:
+    async def _outcome(self, received: Received, notice: Notice, contact: Contact) -> Ended | None:
         if not contact.email:
-            return NO_CONTACT
+            return notice, NO_CONTACT
         if not contact.consent:
-            return NO_CONSENT
+            return notice, NO_CONSENT
         return await self._deliver(received, notice, recipient=contact.email)
 
-    async def _deliver(self, received: Received, notice: Notice, *, recipient: str) -> Outcome:
+    async def _deliver(self, received: Received, notice: Notice, *, recipient: str) -> Ended | None:
+        """Send under this consumer's claim; None when another consumer recorded the outcome."""
         rendered = self.renderer.render(notice.template, received.data)
-        attempt = await self.deliveries.begin_attempt(notice, at=self.clock())
-        mail = Mail(
-            message_id=str(uuid.uuid5(NOTICE_NAMESPACE, notice.notice_id)),
-            recipient=recipient,
-            subject=rendered.subject,
-            body=rendered.body,
-        )
+        claimed = await self.claims.take(notice)
+        if claimed.finished:
+            return None  # another consumer recorded and reported it meanwhile
+        if claimed.sent_at is not None:  # accepted before its sender died, or another's: not again
+            log.info("notice.already_sent", template=notice.template, attempts=claimed.attempts)
+            return claimed.notice, SENT
         try:
-            await self.mailer.send(mail)
+            await self.mailer.send(_mail(notice, rendered, recipient=recipient))
         except PermanentDeliveryError as error:
-            return Outcome(DeliveryStatus.FAILED, "refused", str(error))
+            return notice, Outcome(DeliveryStatus.FAILED, "refused", str(error))
         except Exception as error:  # any other failure is transient: counted, then retried
-            if attempt < self.max_attempts:
-                log.warning("notice.retrying", attempt=attempt, error=repr(error))
+            if claimed.attempts < self.max_attempts:
+                log.warning("notice.retrying", attempt=claimed.attempts, error=repr(error))
                 raise
-            return Outcome(DeliveryStatus.FAILED, "unreachable", repr(error))
-        log.info("notice.sent", template=notice.template, attempt=attempt)
-        return Outcome(DeliveryStatus.SENT)
+            return notice, Outcome(DeliveryStatus.FAILED, "unreachable", repr(error))
+        await self.claims.mark_sent(claimed)  # at once: until this write a crash re-sends it
+        log.info("notice.sent", template=notice.template, attempt=claimed.attempts)
+        return notice, SENT
 
     async def _finish(self, received: Received, notice: Notice, outcome: Outcome) -> None:
         at = self.clock()
@@ -159,6 +171,16 @@ class Notifier:
                 status=outcome.status,
                 reason_code=outcome.reason_code,
             )
+
+
+def _mail(notice: Notice, rendered: RenderedNotice, *, recipient: str) -> Mail:
+    """The notice's e-mail; its Message-ID derives from the notice, so a re-sent one repeats it."""
+    return Mail(
+        message_id=str(uuid.uuid5(NOTICE_NAMESPACE, notice.notice_id)),
+        recipient=recipient,
+        subject=rendered.subject,
+        body=rendered.body,
+    )
 
 
 def _report(cause: RawEvent, notice: Notice, outcome: Outcome, *, at: datetime) -> OutboundMessage:

@@ -1,12 +1,14 @@
 """What the notice use case needs from the outside world, and nothing more (STYLE.md §6).
 
-Sending happens outside any transaction: the contact is read (:class:`Contacts`), the attempt is
-counted in the delivery log (:class:`DeliveryLog`) and the mail handed to the server
-(:class:`Mailer`). The outcome is then recorded as one unit of work: a :class:`Transaction`
-finishes the notice's row, appends its report to the outbox and records the event in the inbox,
-and :class:`Transactions` commits all of it or none of it. The outbox, the inbox, the unit of work
-and ConcurrentChange are the runtime's shared ports (:mod:`casia_runtime.ports`).
-:class:`AppliedEvents` answers, before anything is sent, whether an event was already recorded.
+Sending happens outside any transaction: the contact is read (:class:`Contacts`), the notice is
+claimed in the delivery log (:class:`DeliveryLog`, one atomic write that also counts the attempt),
+the mail handed to the server (:class:`Mailer`) and, as soon as the server accepted it, the row
+marked sent (one small write). The outcome is then recorded as one unit of work: a
+:class:`Transaction` finishes the notice's row, appends its report to the outbox and records the
+event in the inbox, and :class:`Transactions` commits all of it or none of it. The outbox, the
+inbox, the unit of work and ConcurrentChange are the runtime's shared ports
+(:mod:`casia_runtime.ports`). :class:`AppliedEvents` answers, before anything is claimed, whether
+an event was already recorded.
 
 The MongoDB and SMTP implementations live in ``adapters/``; the in-memory fakes in
 ``tests/fakes.py``; ``tests/contract/`` holds them both to these contracts.
@@ -56,7 +58,8 @@ class Mail:
 
 class Mailer(Protocol):
     async def send(self, mail: Mail) -> None:
-        """Return once the server has accepted ``mail``.
+        """Return once the server has accepted ``mail``; return or raise within the mailer's time
+        bound (the SMTP timeout), so a claim to send can be made to outlast it.
 
         Raises PermanentDeliveryError when the server refuses it for good; any other error is
         transient (unreachable server, timeout, 4xx) and sending again may succeed.
@@ -92,7 +95,7 @@ class Notice:
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
-    """Being sent: at least one attempt began, no outcome yet."""
+    """Being sent: claimed at least once, no outcome recorded yet (the row may be marked sent)."""
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
@@ -114,19 +117,49 @@ class DeliveryRow:
     notice: Notice
     status: DeliveryStatus
     attempts: int
-    """How many sending attempts began (0 for a notice skipped without one)."""
+    """How many times the notice was claimed to be sent (0 for a notice skipped without one)."""
     reason_code: str | None = None
     reason: str | None = None
+    claimed_by: str | None = None
+    """The consumer that claimed the notice last (whoever sends it holds the claim)."""
+    claimed_until: datetime | None = None
+    """When that claim lapses, unless the notice is marked sent or finished by then."""
+    sent_at: datetime | None = None
+    """When the mark recorded that the SMTP server accepted the notice; None until then."""
+
+    @property
+    def finished(self) -> bool:
+        """Whether its outcome is recorded (and reported, and its event in the inbox)."""
+        return self.status is not DeliveryStatus.PENDING
+
+    def held_by_another(self, owner: str, *, at: datetime) -> bool:
+        """Whether, at ``at``, someone other than ``owner`` may still be handing it to SMTP: a live
+        claim of another consumer on a pending notice that is not marked sent."""
+        if self.finished or self.sent_at is not None or self.claimed_by == owner:
+            return False
+        return self.claimed_until is not None and self.claimed_until > at
 
 
 class DeliveryLog(Protocol):
-    """One row per notice, outside any transaction: the attempt count survives a failed one."""
+    """One row per notice, written outside any transaction: a claim and a mark are seen by every
+    consumer at once, and the attempt count survives a failed attempt."""
 
-    async def begin_attempt(self, notice: Notice, *, at: datetime) -> int:
-        """Count one more sending attempt of ``notice`` and return its number (1 for the first).
+    async def claim(self, notice: Notice, *, owner: str, at: datetime, until: datetime) -> DeliveryRow:
+        """Claim ``notice`` for ``owner`` until ``until``, in one atomic write, if it is free: no
+        row yet, or a pending row not marked sent whose claim is ``owner``'s own, absent or lapsed
+        (``claimed_until`` ≤ ``at``). Claiming counts one more attempt and stores the notice's
+        data as this attempt sends it; a new row is ``pending``.
 
-        Creates the row as ``pending`` on the first attempt; later attempts change only the count
-        (and the time of the last attempt). Counts are per notice.
+        Returns the row after the write: claimed by ``owner`` if it was free; otherwise as it
+        was (finished, marked sent, or held by another owner's live claim), unchanged.
+        """
+        ...
+
+    async def mark_sent(self, notice_id: str, *, owner: str, at: datetime) -> bool:
+        """Record that the SMTP server accepted the notice at ``at``, if ``owner`` still holds its
+        claim (lapsed or not: nobody took it over) and it is pending and not marked yet.
+
+        Returns whether it marked the row; False means another owner took the claim over.
         """
         ...
 
@@ -141,7 +174,8 @@ class DeliveryOutcomes(Protocol):
     async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime) -> None:
         """Record how the notice ended: its data, status, reason code and reason.
 
-        Keeps the attempt count; a notice finished without an attempt gets a row with 0 attempts.
+        Keeps the attempt count, the last claim and the mark; a notice finished without an
+        attempt gets a row with 0 attempts.
         """
         ...
 
@@ -162,7 +196,7 @@ class AppliedEvents(Protocol):
     async def seen(self, event_id: str) -> bool:
         """Whether a committed transaction recorded the event in the inbox.
 
-        Read outside any transaction: a quick answer before sending, which the transaction that
+        Read outside any transaction: a quick answer before claiming, which the transaction that
         records the outcome checks again.
         """
         ...
