@@ -58,7 +58,8 @@ async def started_and_stopped(service: str, env: dict[str, str], log: Path) -> t
                 process.kill()
                 process.wait()
     # uvicorn re-raises the signal once shut down, so the process ends by it, after its lifespan.
-    clean = code in (0, -signal.SIGTERM) and "Application shutdown complete" in log.read_text()
+    said = await asyncio.to_thread(log.read_text)
+    clean = code in (0, -signal.SIGTERM) and "Application shutdown complete" in said
     return alive.status_code, ready.status_code, clean
 
 

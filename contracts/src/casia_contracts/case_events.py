@@ -84,6 +84,8 @@ class CaseReclassified(CaseEvent):
     message_type: ClassVar[str] = "es.casia.case.reclassified"
 
     classification: Classification
+    additional_data: dict[str, str] | None = None
+    """The additional data the case holds after the change (optional for readers of older events)."""
 
 
 class AnnulmentRequested(CaseEvent):

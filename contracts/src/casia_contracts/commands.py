@@ -75,11 +75,17 @@ class AddInformation(PersonCommand):
 
 
 class Reclassify(PersonCommand):
-    """Change the case's classification, as the clerk asked. Answered by ``CaseReclassified``."""
+    """Change the case's classification, as the clerk asked. Answered by ``CaseReclassified``.
+
+    ``additional_data`` is what the new catalog node requires (e.g. CCC, NAF), validated by intake
+    against that node; it replaces the case's. ``None`` (a writer older than the field) keeps the
+    case's data as it was.
+    """
 
     message_type: ClassVar[str] = "es.casia.case.command.reclassify"
 
     classification: Classification
+    additional_data: dict[str, str] | None = None
 
 
 class RequestAnnulment(PersonCommand):

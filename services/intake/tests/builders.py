@@ -9,10 +9,20 @@ from typing import Any
 from pydantic import SecretStr
 
 from casia_contracts.commands import OpenCase
-from casia_contracts.values import AuthorizationRef, CaseType, Channel, Classification, PersonRef
+from casia_contracts.values import (
+    ActorKind,
+    AuthorizationRef,
+    CaseType,
+    Channel,
+    Classification,
+    PersonRef,
+    Status,
+    Substatus,
+)
 from casia_intake.service.opening import Draft
 from casia_intake.service.ports import IdempotencyScope
 from casia_intake.settings import IntakeSettings
+from casia_read_models import StoredActor, StoredAuthorization, StoredCase, StoredHistoryEntry, StoredPerson
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 AUTHORIZATION = AuthorizationRef(number="1234567", holder_nif="B12345674", business_name="Gestoría Ana")
@@ -51,45 +61,45 @@ def new_scope(*, caller: str = AUTORIZADO.nif, authorization: str = AUTHORIZATIO
     return IdempotencyScope(caller=caller, authorization=authorization, key=uuid.uuid4().hex)
 
 
-def case_document(case_number: str, *, authorization: AuthorizationRef = AUTHORIZATION) -> dict[str, Any]:
-    """A just-opened case as the workflow stores it in ``cases`` (without ``_id``)."""
-    actor = {"kind": "autorizado", "nif": AUTORIZADO.nif, "name": AUTORIZADO.name}
-    return {
-        "case_number": case_number,
-        "authorization": authorization.model_dump(mode="json"),
-        "opened_by": AUTORIZADO.model_dump(mode="json"),
-        "channel": "api",
-        "opened_at": T0,
-        "case_type": "consulta",
-        "subject": "gestion_autorizaciones",
-        "category": "datos_contacto",
-        "subcategory": None,
-        "affects_current_period": False,
-        "title": "Duda sobre contacto",
-        "description": "Una consulta.",
-        "additional_data": {},
-        "documents": [],
-        "status": "open",
-        "status_label": "Abierto",
-        "substatus": "submitted",
-        "substatus_label": "Presentado",
-        "substatus_at": T0,
-        "assignee": None,
-        "history": [
-            {
-                "status": "open",
-                "status_label": "Abierto",
-                "substatus": "submitted",
-                "substatus_label": "Presentado",
-                "at": T0,
-                "actor": actor,
-                "observations": "Alta del caso",
-            }
+def stored_case(case_number: str, *, authorization: AuthorizationRef = AUTHORIZATION) -> StoredCase:
+    """A just-opened case as the workflow stores it in ``cases``."""
+    actor = StoredActor(kind=ActorKind.AUTORIZADO, nif=AUTORIZADO.nif, name=AUTORIZADO.name)
+    return StoredCase(
+        case_number=case_number,
+        authorization=StoredAuthorization.model_validate(authorization.model_dump()),
+        opened_by=StoredPerson(nif=AUTORIZADO.nif, name=AUTORIZADO.name),
+        channel=Channel.API,
+        opened_at=T0,
+        case_type=CaseType.CONSULTA,
+        subject="gestion_autorizaciones",
+        category="datos_contacto",
+        subcategory=None,
+        affects_current_period=False,
+        title="Duda sobre contacto",
+        description="Una consulta.",
+        additional_data={},
+        documents=[],
+        status=Status.OPEN,
+        status_label="Abierto",
+        substatus=Substatus.SUBMITTED,
+        substatus_label="Presentado",
+        substatus_at=T0,
+        assignee=None,
+        history=[
+            StoredHistoryEntry(
+                status=Status.OPEN,
+                status_label="Abierto",
+                substatus=Substatus.SUBMITTED,
+                substatus_label="Presentado",
+                at=T0,
+                actor=actor,
+                observations="Alta del caso",
+            )
         ],
-        "information": [],
-        "annulment_reason": None,
-        "resolution": None,
-        "rating": None,
-        "closure_due_at": None,
-        "version": 1,
-    }
+        information=[],
+        annulment_reason=None,
+        resolution=None,
+        rating=None,
+        closure_due_at=None,
+        version=1,
+    )

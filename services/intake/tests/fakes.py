@@ -11,12 +11,11 @@ between calls (each call itself is atomic, like one MongoDB operation).
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections import defaultdict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from casia_contracts.base import Message
 from casia_intake.domain.case_numbers import format_case_number
@@ -27,6 +26,7 @@ from casia_intake.service.ports import (
     IdempotencyRecord,
     IdempotencyScope,
 )
+from casia_read_models import StoredCase
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Session
 
@@ -139,21 +139,19 @@ class KeptMessages:
 
 
 class InMemoryCaseReader:
-    """CaseReader: the case documents a test stores with :meth:`add`, as the workflow would."""
+    """CaseReader: the cases a test stores with :meth:`add`, as the workflow would."""
 
     def __init__(self) -> None:
-        self.documents: dict[str, dict[str, Any]] = {}
+        self.cases: dict[str, StoredCase] = {}
 
-    def add(self, document: dict[str, Any]) -> None:
-        """Store ``document`` under its ``case_number`` (as ``_id`` too, like the workflow)."""
-        self.documents[document["case_number"]] = {"_id": document["case_number"], **document}
+    def add(self, stored: StoredCase) -> None:
+        self.cases[stored.case_number] = stored
 
-    async def get(self, case_number: str) -> dict[str, Any] | None:
+    async def get(self, case_number: str) -> StoredCase | None:
         await asyncio.sleep(0)
-        found = self.documents.get(case_number)
-        return copy.deepcopy(found) if found is not None else None
+        return self.cases.get(case_number)  # immutable: no copy needed
 
-    async def wait_for(self, case_number: str, *, within: float) -> dict[str, Any] | None:
+    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
         """No workflow runs beside the fake: what is stored now is all there will be."""
         return await self.get(case_number)
 

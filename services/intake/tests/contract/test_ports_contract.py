@@ -13,7 +13,6 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
@@ -36,9 +35,10 @@ from casia_intake.service.ports import (
     IdempotencyKeys,
     IdempotencyRecord,
 )
+from casia_read_models import StoredCase
 from casia_runtime.mongo import Document
 
-from ..builders import T0, case_document, new_scope, open_command
+from ..builders import T0, new_scope, open_command, stored_case
 from ..fakes import (
     FakeProducer,
     InMemoryCaseNumbers,
@@ -59,15 +59,15 @@ class Backend:
     keys: IdempotencyKeys
     cases: CaseReader
     contacts: ContactStore
-    store_case: Callable[[dict[str, Any]], Awaitable[None]]
+    store_case: Callable[[StoredCase], Awaitable[None]]
     """Store a case document as the workflow does (intake itself never writes cases)."""
 
 
 def in_memory() -> Backend:
     cases = InMemoryCaseReader()
 
-    async def store_case(document: dict[str, Any]) -> None:
-        cases.add(document)
+    async def store_case(stored: StoredCase) -> None:
+        cases.add(stored)
 
     return Backend(
         numbers=InMemoryCaseNumbers(),
@@ -79,8 +79,8 @@ def in_memory() -> Backend:
 
 
 def in_mongo(db: AsyncDatabase[Document]) -> Backend:
-    async def store_case(document: dict[str, Any]) -> None:
-        await db.cases.insert_one({"_id": document["case_number"], **document})
+    async def store_case(stored: StoredCase) -> None:
+        await db.cases.insert_one(stored.to_document())
 
     return Backend(
         numbers=MongoCaseNumbers(db),
@@ -216,12 +216,12 @@ async def test_a_case_not_stored_is_none(backend: Backend) -> None:
 
 
 async def test_a_stored_case_is_read_as_the_workflow_stored_it(backend: Backend) -> None:
-    document = case_document("CAS-2026-0000007")
-    await backend.store_case(document)
+    stored = stored_case("CAS-2026-0000007")
+    await backend.store_case(stored)
 
     found = await backend.cases.get("CAS-2026-0000007")
 
-    assert found == {"_id": "CAS-2026-0000007", **document}
+    assert found == stored
     assert await backend.cases.get("CAS-2026-0000008") is None
 
 

@@ -10,7 +10,10 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_intake.adapters.mongo import MongoCaseReader
+from casia_read_models import StoredCase
 from casia_runtime.mongo import Document
+
+from ..builders import stored_case
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +23,7 @@ class CountingReader(MongoCaseReader):
 
     reads = 0
 
-    async def get(self, case_number: str) -> Document | None:
+    async def get(self, case_number: str) -> StoredCase | None:
         self.reads += 1
         return await super().get(case_number)
 
@@ -41,20 +44,20 @@ async def test_a_case_stored_while_waiting_is_delivered_by_the_change_stream(
 ) -> None:
     async def workflow_stores_it() -> None:
         await asyncio.sleep(0.3)
-        await db.cases.insert_one({"_id": "CAS-2026-0000001", "case_number": "CAS-2026-0000001"})
+        await db.cases.insert_one(stored_case("CAS-2026-0000001").to_document())
 
     storing = asyncio.create_task(workflow_stores_it())
     found = await reader.wait_for("CAS-2026-0000001", within=60.0)
     await storing
 
-    assert found is not None and found["case_number"] == "CAS-2026-0000001"
+    assert found == stored_case("CAS-2026-0000001")
     assert reader.reads == 1  # the stream answered; the fallback read after the wait never ran
 
 
 async def test_a_case_already_stored_is_returned_without_waiting(
     reader: CountingReader, db: AsyncDatabase[Document]
 ) -> None:
-    await db.cases.insert_one({"_id": "CAS-2026-0000002", "case_number": "CAS-2026-0000002"})
+    await db.cases.insert_one(stored_case("CAS-2026-0000002").to_document())
 
     found = await reader.wait_for("CAS-2026-0000002", within=0.0)
 

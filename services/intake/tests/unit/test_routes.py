@@ -10,7 +10,7 @@ import pytest
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import Channel
 
-from ..builders import AUTHORIZATION, AUTORIZADO, case_document
+from ..builders import AUTHORIZATION, AUTORIZADO, stored_case
 from ..gateway import BODY, CASES, FIRST_NUMBER, OTHER, Gateway, assert_problem, serving_fakes
 
 
@@ -59,7 +59,7 @@ async def test_a_malformed_body_is_422_validation_error_naming_each_field(gatewa
 
 
 async def test_opening_answers_201_with_the_case_once_the_read_store_has_it(gateway: Gateway) -> None:
-    gateway.cases.add(case_document(FIRST_NUMBER))  # as if the workflow had already stored it
+    gateway.cases.add(stored_case(FIRST_NUMBER))  # as if the workflow had already stored it
 
     response = await gateway.client.post(CASES, json=BODY, headers=gateway.headers())
 
@@ -138,7 +138,7 @@ async def test_an_idempotency_key_reused_with_another_body_is_422(gateway: Gatew
 
 
 async def test_a_case_is_read_through_its_own_authorization(gateway: Gateway) -> None:
-    gateway.cases.add(case_document(FIRST_NUMBER))
+    gateway.cases.add(stored_case(FIRST_NUMBER))
 
     case = await gateway.client.get(f"{CASES}/{FIRST_NUMBER}", headers=gateway.headers())
     history = await gateway.client.get(f"{CASES}/{FIRST_NUMBER}/history", headers=gateway.headers())
@@ -150,7 +150,7 @@ async def test_a_case_is_read_through_its_own_authorization(gateway: Gateway) ->
 
 
 async def test_a_case_of_another_authorization_is_404(gateway: Gateway) -> None:
-    gateway.cases.add(case_document(FIRST_NUMBER, authorization=OTHER))
+    gateway.cases.add(stored_case(FIRST_NUMBER, authorization=OTHER))
     headers = gateway.headers(authorizations=[AUTHORIZATION, OTHER])  # holds both
 
     case = await gateway.client.get(f"{CASES}/{FIRST_NUMBER}", headers=headers)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from casia_contracts import commands as c
+from casia_contracts.values import CaseType, Classification
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
 
@@ -56,6 +57,35 @@ async def test_a_command_the_table_forbids_is_reported_as_rejected_and_changes_n
     case = await stored(harness, number)
     assert (case["substatus"], case["version"], case["rating"]) == ("submitted", 1, None)
     assert await outbox_types(harness, number) == ["es.casia.case.opened", "es.casia.case.command_rejected"]
+
+
+async def test_reclassifying_replaces_the_additional_data_with_the_new_nodes(harness: Harness) -> None:
+    number = new_case_number()
+    steps: list[c.CaseCommand] = [
+        open_consulta(number),
+        c.AssignCase(case_number=number, by=CLERK),
+        c.RequestReclassification(case_number=number, by=CLERK, message="Es una baja: indique el NAF."),
+        c.Reclassify(
+            case_number=number,
+            by=AUTORIZADO,
+            classification=Classification(
+                case_type=CaseType.TRAMITE, subject="afiliacion", category="altas_bajas", subcategory="bajas"
+            ),
+            additional_data={"ccc": "28123456789", "naf": "281234567890"},
+        ),
+    ]
+    for step in steps:
+        await harness.workflow.handle(as_received(step, at=harness.clock()))
+
+    case = await stored(harness, number)
+    assert (case["case_type"], case["substatus"]) == ("tramite", "assigned")
+    assert case["additional_data"] == {"ccc": "28123456789", "naf": "281234567890"}
+    [reclassified] = [
+        json.loads(e["value"])["data"]
+        for e in await harness.db.workflow_outbox.find({"key": number}).to_list()
+        if json.loads(e["value"])["type"] == "es.casia.case.reclassified"
+    ]
+    assert reclassified["additional_data"] == {"ccc": "28123456789", "naf": "281234567890"}
 
 
 async def test_annulment_from_submitted_is_automatic(harness: Harness) -> None:

@@ -22,7 +22,7 @@ from casia_workflow.domain import (
     Substatus,
     information_deadline,
 )
-from casia_workflow.service.handling import CaseNotYetKnown, Workflow
+from casia_workflow.service.handling import CaseNotYetKnown, UnknownCase, Workflow
 
 from ..fakes import InMemoryStore
 from ..messages import (
@@ -129,16 +129,6 @@ async def test_a_redelivered_refused_command_is_rejected_once(rig: Rig) -> None:
     assert rig.event_types(number) == ["es.casia.case.opened", "es.casia.case.command_rejected"]
 
 
-async def test_a_command_for_a_case_that_does_not_exist_emits_nothing(rig: Rig) -> None:
-    number = new_case_number()
-
-    await rig.receive(c.AssignCase(case_number=number, by=CLERK))
-
-    assert rig.store.cases == {}
-    assert rig.store.outbox == []
-    assert rig.commits == []
-
-
 async def test_annulment_from_submitted_is_automatic(rig: Rig) -> None:
     number = new_case_number()
     await rig.receive(open_consulta(number))
@@ -206,6 +196,15 @@ async def test_unreadable_messages_are_poison_and_change_nothing(rig: Rig) -> No
 
     with pytest.raises(PoisonMessage):
         await rig.workflow.handle(garbage)
+
+    assert (rig.store.cases, rig.store.outbox, rig.store.inbox, rig.commits) == ({}, [], {}, [])
+
+
+async def test_a_command_for_a_case_never_opened_is_poison_and_changes_nothing(rig: Rig) -> None:
+    assign = as_received(c.AssignCase(case_number=new_case_number(), by=CLERK), at=rig.clock())
+
+    with pytest.raises(UnknownCase):  # a PoisonMessage: dead-lettered, not dropped in silence
+        await rig.workflow.handle(assign)
 
     assert (rig.store.cases, rig.store.outbox, rig.store.inbox, rig.commits) == ({}, [], {}, [])
 

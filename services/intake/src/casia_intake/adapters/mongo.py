@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
+from casia_read_models import StoredCase, StoredContact
 from casia_runtime.logging import get_logger
 from casia_runtime.mongo import Document, unavailable
 from casia_runtime.outbox import create_outbox_indexes
@@ -107,30 +108,27 @@ class MongoContacts:
     """ContactStore: one document per authorization in ``contacts`` (read by notifier at send time)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self._contacts = db.contacts
+        self._contacts = db[StoredContact.COLLECTION]
 
     async def get(self, authorization_number: str) -> Contact:
         found = await self._contacts.find_one({"_id": authorization_number})
         if found is None:
             return Contact.empty(authorization_number)
+        stored = StoredContact.from_document(found)
         return Contact(
-            authorization_number,
-            found.get("email"),
-            bool(found.get("consent")),
-            found.get("updated_at"),
-            found.get("updated_by"),
+            authorization_number, stored.email, stored.consent, stored.updated_at, stored.updated_by
         )
 
     async def put(self, contact: Contact) -> None:
+        stored = StoredContact(
+            authorization_number=contact.authorization_number,
+            email=contact.email,
+            consent=contact.consent,
+            updated_at=contact.updated_at,
+            updated_by=contact.updated_by,
+        )
         await self._contacts.replace_one(
-            {"_id": contact.authorization_number},
-            {
-                "email": contact.email,
-                "consent": contact.consent,
-                "updated_at": contact.updated_at,
-                "updated_by": contact.updated_by,
-            },
-            upsert=True,
+            {"_id": contact.authorization_number}, stored.to_document(), upsert=True
         )
 
 
@@ -148,15 +146,16 @@ class MongoCaseReader:
     def __init__(
         self, db: AsyncDatabase[Document], *, watching: AsyncDatabase[Document] | None = None
     ) -> None:
-        self._cases = db.cases
-        self._watched = (watching if watching is not None else db).cases
-        self._waiting: dict[str, list[asyncio.Future[Document]]] = {}
+        self._cases = db[StoredCase.COLLECTION]
+        self._watched = (watching if watching is not None else db)[StoredCase.COLLECTION]
+        self._waiting: dict[str, list[asyncio.Future[StoredCase]]] = {}
 
-    async def get(self, case_number: str) -> Document | None:
-        return await self._cases.find_one({"_id": case_number})
+    async def get(self, case_number: str) -> StoredCase | None:
+        found = await self._cases.find_one({"_id": case_number})
+        return StoredCase.from_document(found) if found is not None else None
 
-    async def wait_for(self, case_number: str, *, within: float) -> Document | None:
-        arrival: asyncio.Future[Document] = asyncio.get_running_loop().create_future()
+    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
+        arrival: asyncio.Future[StoredCase] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(case_number, []).append(arrival)
         try:
             # Registered before reading: an insert after this read is seen by the stream.
@@ -169,7 +168,7 @@ class MongoCaseReader:
         finally:
             self._forget(case_number, arrival)
 
-    async def _read_if_possible(self, case_number: str) -> Document | None:
+    async def _read_if_possible(self, case_number: str) -> StoredCase | None:
         """The case, or None when the database cannot answer: the command is already on its way,
         so a failed read must not turn its answer into a failure."""
         try:
@@ -187,9 +186,9 @@ class MongoCaseReader:
             async for change in stream:
                 for arrival in self._waiting.get(change["documentKey"]["_id"], []):
                     if not arrival.done():
-                        arrival.set_result(change["fullDocument"])
+                        arrival.set_result(StoredCase.from_document(change["fullDocument"]))
 
-    def _forget(self, case_number: str, arrival: asyncio.Future[Document]) -> None:
+    def _forget(self, case_number: str, arrival: asyncio.Future[StoredCase]) -> None:
         waiting = self._waiting.get(case_number, [])
         if arrival in waiting:
             waiting.remove(arrival)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
 from fastapi.responses import JSONResponse
@@ -21,6 +21,7 @@ from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView
 from casia_intake.service.application import IntakeApp
 from casia_intake.service.opening import IdempotencyConflict
 from casia_intake.service.ports import BrokerUnavailable, IdempotencyScope
+from casia_read_models import StoredCase
 from casia_runtime.logging import get_logger
 
 log = get_logger(__name__)
@@ -84,43 +85,41 @@ async def open_case(
     location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
     # Unconfirmed, Kafka is struggling: say so at once rather than wait for what cannot come yet.
     wait = intake.settings.read_your_writes_seconds if opening.confirmed else 0
-    document = await intake.cases.wait_for(case_number, within=wait)
+    stored = await intake.cases.wait_for(case_number, within=wait)
     log.info(
         "case.open_accepted",
         case_number=case_number,
         confirmed=opening.confirmed,
-        stored=document is not None,
+        stored=stored is not None,
     )
-    if document is None:
+    if stored is None:
         accepted = CaseAccepted(case_number=case_number, location=location)
         return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": location})
-    view = CaseView.from_document(document)
+    view = CaseView.from_stored(stored)
     return JSONResponse(view.model_dump(mode="json"), status_code=201, headers={"Location": location})
 
 
 @router.get("/{case_number}", summary="Detalle de un caso", response_model=CaseView)
 async def get_case(case_number: str, intake: Application, authorization: ActingAuthorization) -> CaseView:
-    document = await _case_of(intake, case_number, authorization.number)
-    return CaseView.from_document(document)
+    return CaseView.from_stored(await _case_of(intake, case_number, authorization.number))
 
 
 @router.get("/{case_number}/history", summary="Histórico del caso", response_model=HistoryView)
 async def get_history(
     case_number: str, intake: Application, authorization: ActingAuthorization
 ) -> HistoryView:
-    document = await _case_of(intake, case_number, authorization.number)
-    return HistoryView.model_validate({"case_number": case_number, "entries": document["history"]})
+    return HistoryView.from_stored(await _case_of(intake, case_number, authorization.number))
 
 
-async def _case_of(intake: IntakeApp, case_number: str, authorization_number: str) -> dict[str, Any]:
+async def _case_of(intake: IntakeApp, case_number: str, authorization_number: str) -> StoredCase:
     """The case if it belongs to the authorization; 404 otherwise (no hint that it exists)."""
-    document = await intake.cases.get(case_number) if is_case_number(case_number) else None
-    if document is None or document["authorization"]["number"] != authorization_number:
+    stored = await intake.cases.get(case_number) if is_case_number(case_number) else None
+    if stored is None or stored.authorization.number != authorization_number:
         # The number is not repeated: a 404 must not reflect whatever a caller sends.
         raise Problem(
             404, "case-not-found", "Caso no encontrado", "No existe el caso indicado en esta autorización."
         )
-    return document
+    return stored
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictBool
 
 from casia_contracts.values import CaseType
 from casia_intake.domain.text import multi_line, single_line
+from casia_read_models import StoredCase
 
 SingleLine = Annotated[str, AfterValidator(single_line)]
 """One line of text people type (a title, a code, a value): NFC, no control or invisible characters."""
@@ -67,6 +68,7 @@ class DocumentView(BaseModel):
     content_type: str
     sha256: str | None = None
     status: str
+    rejection_reason: str | None = None
     attached_at: datetime
 
 
@@ -122,13 +124,28 @@ class CaseView(BaseModel):
     version: int
 
     @classmethod
-    def from_document(cls, document: dict[str, Any]) -> CaseView:
-        return cls.model_validate(document)
+    def from_stored(cls, stored: StoredCase) -> CaseView:
+        """The view of the case the workflow stored; a resolution shows its documents in full."""
+        resolution = None
+        if stored.resolution is not None:
+            resolution = ResolutionView(
+                answer=stored.resolution.answer,
+                at=stored.resolution.at,
+                documents=[
+                    DocumentView.model_validate(d.model_dump()) for d in stored.resolution_documents()
+                ],
+            )
+        return cls.model_validate({**stored.model_dump(exclude={"resolution"}), "resolution": resolution})
 
 
 class HistoryView(BaseModel):
     case_number: str
     entries: list[HistoryEntryView]
+
+    @classmethod
+    def from_stored(cls, stored: StoredCase) -> HistoryView:
+        entries = [HistoryEntryView.model_validate(entry.model_dump()) for entry in stored.history]
+        return cls(case_number=stored.case_number, entries=entries)
 
 
 class ContactView(BaseModel):

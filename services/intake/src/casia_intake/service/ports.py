@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from casia_contracts.base import Message
+from casia_read_models import StoredCase
 
 
 class BrokerUnavailable(Exception):
@@ -107,11 +108,11 @@ class CommandSender(Protocol):
 
 
 class CaseReader(Protocol):
-    async def get(self, case_number: str) -> dict[str, Any] | None:
-        """The case document as the workflow stored it (the read model); None if not (yet) stored."""
+    async def get(self, case_number: str) -> StoredCase | None:
+        """The case as the workflow stored it (the read model); None if not (yet) stored."""
         ...
 
-    async def wait_for(self, case_number: str, *, within: float) -> dict[str, Any] | None:
+    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
         """The case document once stored, waiting up to ``within`` seconds; None if it is not
         stored by then, or if the database cannot say (read-your-writes for a command just sent,
         whose answer a failed read must not turn into a failure)."""

@@ -1,14 +1,23 @@
-"""The stored shape of a case in MongoDB's ``cases`` collection, and the way back.
+"""The workflow's case as the stored read model (:class:`casia_read_models.StoredCase`), and back.
 
-The document is also the read model intake serves (API.md case detail), so it carries the
-Spanish labels of status and substatus next to their identifiers, and ``closure_due_at`` for the
-automatic-closure timer's index.
+The stored shape is defined once in ``casia_read_models`` for the workflow (its only writer) and
+intake (which serves it); here is only the translation from and to the pure domain.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from casia_contracts import values as v
+from casia_read_models import (
+    StoredActor,
+    StoredAuthorization,
+    StoredCase,
+    StoredDocument,
+    StoredHistoryEntry,
+    StoredInformation,
+    StoredPerson,
+    StoredRating,
+    StoredResolution,
+)
 from casia_workflow.domain import (
     Actor,
     ActorKind,
@@ -33,174 +42,164 @@ from casia_workflow.domain import (
     information_deadline,
 )
 
-Doc = dict[str, Any]
 
-
-def to_document(case: Case) -> Doc:
+def to_stored(case: Case) -> StoredCase:
     c = case.classification
-    return {
-        "_id": case.number,
-        "case_number": case.number,
-        "authorization": {
-            "number": case.authorization.number,
-            "holder_nif": case.authorization.holder_nif,
-            "business_name": case.authorization.business_name,
-        },
-        "opened_by": _person(case.opened_by),
-        "channel": case.channel.value,
-        "opened_at": case.opened_at,
-        "case_type": c.case_type.value,
-        "subject": c.subject,
-        "category": c.category,
-        "subcategory": c.subcategory,
-        "affects_current_period": case.affects_current_period,
-        "title": case.title,
-        "description": case.description,
-        "additional_data": dict(case.additional_data),
-        "documents": [_document(d) for d in case.documents],
-        "status": case.status.value,
-        "status_label": case.status.label,
-        "substatus": case.substatus.value,
-        "substatus_label": case.substatus.label,
-        "substatus_at": case.substatus_at,
-        "assignee": _person(case.assignee) if case.assignee else None,
-        "history": [_history(h) for h in case.history],
-        "information": [{"text": i.text, "at": i.at, "by": _actor(i.by)} for i in case.information],
-        "annulment_reason": case.annulment_reason,
-        "resolution": _resolution(case.resolution) if case.resolution else None,
-        "rating": (
-            {"score": case.rating.score, "observations": case.rating.observations, "at": case.rating.at}
-            if case.rating
-            else None
+    a = case.authorization
+    return StoredCase(
+        case_number=case.number,
+        authorization=StoredAuthorization(
+            number=a.number, holder_nif=a.holder_nif, business_name=a.business_name
         ),
-        "closure_due_at": information_deadline(case),
-        "version": case.version,
-    }
+        opened_by=_person(case.opened_by),
+        channel=v.Channel(case.channel.value),
+        opened_at=case.opened_at,
+        case_type=v.CaseType(c.case_type.value),
+        subject=c.subject,
+        category=c.category,
+        subcategory=c.subcategory,
+        affects_current_period=case.affects_current_period,
+        title=case.title,
+        description=case.description,
+        additional_data=dict(case.additional_data),
+        documents=[_document(d) for d in case.documents],
+        status=v.Status(case.status.value),
+        status_label=case.status.label,
+        substatus=v.Substatus(case.substatus.value),
+        substatus_label=case.substatus.label,
+        substatus_at=case.substatus_at,
+        assignee=_person(case.assignee) if case.assignee else None,
+        history=[_history(h) for h in case.history],
+        information=[StoredInformation(text=i.text, at=i.at, by=_actor(i.by)) for i in case.information],
+        annulment_reason=case.annulment_reason,
+        resolution=_resolution(case.resolution) if case.resolution else None,
+        rating=_rating(case.rating) if case.rating else None,
+        closure_due_at=information_deadline(case),
+        version=case.version,
+    )
 
 
-def from_document(doc: Doc) -> Case:
+def from_stored(stored: StoredCase) -> Case:
+    a = stored.authorization
     return Case(
-        number=CaseNumber(doc["case_number"]),
+        number=CaseNumber(stored.case_number),
         authorization=Authorization(
-            number=AuthorizationNumber(doc["authorization"]["number"]),
-            holder_nif=Nif(doc["authorization"]["holder_nif"]),
-            business_name=doc["authorization"]["business_name"],
+            number=AuthorizationNumber(a.number), holder_nif=Nif(a.holder_nif), business_name=a.business_name
         ),
-        opened_by=_to_person(doc["opened_by"]),
-        channel=Channel(doc["channel"]),
-        opened_at=doc["opened_at"],
+        opened_by=_to_person(stored.opened_by),
+        channel=Channel(stored.channel),
+        opened_at=stored.opened_at,
         classification=Classification(
-            case_type=CaseType(doc["case_type"]),
-            subject=doc["subject"],
-            category=doc["category"],
-            subcategory=doc["subcategory"],
+            case_type=CaseType(stored.case_type),
+            subject=stored.subject,
+            category=stored.category,
+            subcategory=stored.subcategory,
         ),
-        affects_current_period=doc["affects_current_period"],
-        title=doc["title"],
-        description=doc["description"],
-        additional_data=tuple(doc["additional_data"].items()),
-        documents=tuple(_to_document(d) for d in doc["documents"]),
-        substatus=Substatus(doc["substatus"]),
-        substatus_at=doc["substatus_at"],
-        assignee=_to_person(doc["assignee"]) if doc["assignee"] else None,
-        history=tuple(_to_history(h) for h in doc["history"]),
+        affects_current_period=stored.affects_current_period,
+        title=stored.title,
+        description=stored.description,
+        additional_data=tuple(stored.additional_data.items()),
+        documents=tuple(_to_document(d) for d in stored.documents),
+        substatus=Substatus(stored.substatus),
+        substatus_at=stored.substatus_at,
+        assignee=_to_person(stored.assignee) if stored.assignee else None,
+        history=tuple(_to_history(h) for h in stored.history),
         information=tuple(
-            InformationEntry(text=i["text"], at=i["at"], by=_to_actor(i["by"])) for i in doc["information"]
+            InformationEntry(text=i.text, at=i.at, by=_to_actor(i.by)) for i in stored.information
         ),
-        annulment_reason=doc["annulment_reason"],
-        resolution=_to_resolution(doc["resolution"]) if doc["resolution"] else None,
-        rating=(
-            Rating(
-                score=doc["rating"]["score"],
-                observations=doc["rating"]["observations"],
-                at=doc["rating"]["at"],
-            )
-            if doc["rating"]
-            else None
-        ),
-        version=doc["version"],
+        annulment_reason=stored.annulment_reason,
+        resolution=_to_resolution(stored.resolution) if stored.resolution else None,
+        rating=_to_rating(stored.rating) if stored.rating else None,
+        version=stored.version,
     )
 
 
-def _person(person: Person) -> Doc:
-    return {"nif": person.nif, "name": person.name}
+def _person(person: Person) -> StoredPerson:
+    return StoredPerson(nif=person.nif, name=person.name)
 
 
-def _to_person(doc: Doc) -> Person:
-    return Person(nif=Nif(doc["nif"]), name=doc["name"])
+def _to_person(stored: StoredPerson) -> Person:
+    return Person(nif=Nif(stored.nif), name=stored.name)
 
 
-def _actor(actor: Actor) -> Doc:
-    return {"kind": actor.kind.value, "nif": actor.nif, "name": actor.name}
+def _actor(actor: Actor) -> StoredActor:
+    return StoredActor(kind=v.ActorKind(actor.kind.value), nif=actor.nif, name=actor.name)
 
 
-def _to_actor(doc: Doc) -> Actor:
-    nif = doc.get("nif")
-    return Actor(kind=ActorKind(doc["kind"]), nif=Nif(nif) if nif else None, name=doc.get("name"))
+def _to_actor(stored: StoredActor) -> Actor:
+    return Actor(kind=ActorKind(stored.kind), nif=Nif(stored.nif) if stored.nif else None, name=stored.name)
 
 
-def _document(d: Document) -> Doc:
-    return {
-        "document_id": d.document_id,
-        "document_type": d.document_type,
-        "title": d.title,
-        "file_name": d.file_name,
-        "size_bytes": d.size_bytes,
-        "content_type": d.content_type,
-        "attached_at": d.attached_at,
-        "attached_by": _actor(d.attached_by),
-        "status": d.status.value,
-        "sha256": d.sha256,
-        "rejection_reason": d.rejection_reason,
-    }
+def _document(d: Document) -> StoredDocument:
+    return StoredDocument(
+        document_id=d.document_id,
+        document_type=d.document_type,
+        title=d.title,
+        file_name=d.file_name,
+        size_bytes=d.size_bytes,
+        content_type=d.content_type,
+        attached_at=d.attached_at,
+        attached_by=_actor(d.attached_by),
+        status=v.DocumentStatus(d.status.value),
+        sha256=d.sha256,
+        rejection_reason=d.rejection_reason,
+    )
 
 
-def _to_document(doc: Doc) -> Document:
+def _to_document(stored: StoredDocument) -> Document:
     return Document(
-        document_id=DocumentId(doc["document_id"]),
-        document_type=doc["document_type"],
-        title=doc["title"],
-        file_name=doc["file_name"],
-        size_bytes=doc["size_bytes"],
-        content_type=doc["content_type"],
-        attached_at=doc["attached_at"],
-        attached_by=_to_actor(doc["attached_by"]),
-        status=DocumentStatus(doc["status"]),
-        sha256=doc["sha256"],
-        rejection_reason=doc["rejection_reason"],
+        document_id=DocumentId(stored.document_id),
+        document_type=stored.document_type,
+        title=stored.title,
+        file_name=stored.file_name,
+        size_bytes=stored.size_bytes,
+        content_type=stored.content_type,
+        attached_at=stored.attached_at,
+        attached_by=_to_actor(stored.attached_by),
+        status=DocumentStatus(stored.status),
+        sha256=stored.sha256,
+        rejection_reason=stored.rejection_reason,
     )
 
 
-def _history(h: HistoryEntry) -> Doc:
-    return {
-        "status": h.status.value,
-        "status_label": h.status.label,
-        "substatus": h.substatus.value,
-        "substatus_label": h.substatus.label,
-        "at": h.at,
-        "actor": _actor(h.actor),
-        "observations": h.observations,
-    }
+def _history(h: HistoryEntry) -> StoredHistoryEntry:
+    return StoredHistoryEntry(
+        status=v.Status(h.status.value),
+        status_label=h.status.label,
+        substatus=v.Substatus(h.substatus.value),
+        substatus_label=h.substatus.label,
+        at=h.at,
+        actor=_actor(h.actor),
+        observations=h.observations,
+    )
 
 
-def _to_history(doc: Doc) -> HistoryEntry:
+def _to_history(stored: StoredHistoryEntry) -> HistoryEntry:
     return HistoryEntry(
-        status=Status(doc["status"]),
-        substatus=Substatus(doc["substatus"]),
-        at=doc["at"],
-        actor=_to_actor(doc["actor"]),
-        observations=doc["observations"],
+        status=Status(stored.status),
+        substatus=Substatus(stored.substatus),
+        at=stored.at,
+        actor=_to_actor(stored.actor),
+        observations=stored.observations,
     )
 
 
-def _resolution(r: Resolution) -> Doc:
-    return {"answer": r.answer, "document_ids": list(r.documents), "at": r.at, "by": _actor(r.by)}
+def _resolution(r: Resolution) -> StoredResolution:
+    return StoredResolution(answer=r.answer, at=r.at, by=_actor(r.by), document_ids=list(r.documents))
 
 
-def _to_resolution(doc: Doc) -> Resolution:
+def _to_resolution(stored: StoredResolution) -> Resolution:
     return Resolution(
-        answer=doc["answer"],
-        at=doc["at"],
-        by=_to_actor(doc["by"]),
-        documents=tuple(DocumentId(i) for i in doc["document_ids"]),
+        answer=stored.answer,
+        at=stored.at,
+        by=_to_actor(stored.by),
+        documents=tuple(DocumentId(i) for i in stored.document_ids),
     )
+
+
+def _rating(r: Rating) -> StoredRating:
+    return StoredRating(score=r.score, observations=r.observations, at=r.at)
+
+
+def _to_rating(stored: StoredRating) -> Rating:
+    return Rating(score=stored.score, observations=stored.observations, at=stored.at)

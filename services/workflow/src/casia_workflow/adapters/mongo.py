@@ -7,11 +7,12 @@ from datetime import datetime
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from casia_read_models import StoredCase
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session, first_writer_wins
 from casia_runtime.outbox import Outbox, create_outbox_indexes
 from casia_runtime.ports import ConcurrentChange
-from casia_workflow.adapters.case_documents import from_document, to_document
+from casia_workflow.adapters.case_documents import from_stored, to_stored
 from casia_workflow.domain import Case, CaseNumber
 
 OUTBOX = "workflow_outbox"
@@ -22,19 +23,19 @@ class CaseStore:
     """The ``cases`` collection. Writes go through a session; ``due_for_closure`` reads outside one."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self._cases = db.cases
+        self._cases = db[StoredCase.COLLECTION]
 
     async def get(self, case_number: str, *, session: Session) -> Case | None:
         found = await self._cases.find_one({"_id": case_number}, session=session)
-        return from_document(found) if found else None
+        return from_stored(StoredCase.from_document(found)) if found else None
 
     async def add(self, case: Case, *, session: Session) -> None:
         with first_writer_wins(case.number):
-            await self._cases.insert_one(to_document(case), session=session)
+            await self._cases.insert_one(to_stored(case).to_document(), session=session)
 
     async def replace(self, case: Case, *, expected_version: int, session: Session) -> None:
         result = await self._cases.replace_one(
-            {"_id": case.number, "version": expected_version}, to_document(case), session=session
+            {"_id": case.number, "version": expected_version}, to_stored(case).to_document(), session=session
         )
         if result.matched_count != 1:
             raise ConcurrentChange(case.number)

@@ -92,7 +92,10 @@ _TRANSLATIONS: dict[type[c.PersonCommand], ToDomain] = {
         case_number=cmd.case_number, actor=actor, text=cmd.text or "", documents=new_documents(cmd.documents)
     ),
     c.Reclassify: lambda cmd, actor: d.Reclassify(
-        case_number=cmd.case_number, actor=actor, classification=classification(cmd.classification)
+        case_number=cmd.case_number,
+        actor=actor,
+        classification=classification(cmd.classification),
+        additional_data=None if cmd.additional_data is None else d.additional_data(cmd.additional_data),
     ),
     c.RequestAnnulment: lambda cmd, actor: d.RequestAnnulment(
         case_number=cmd.case_number, actor=actor, reason=cmd.reason

@@ -95,7 +95,9 @@ _BUILDERS: dict[type[d.DomainEvent], Callable[[d.Case, Any], e.CaseEvent]] = {
         **base(case, ev), text=ev.text or None, documents=[document(x) for x in ev.documents]
     ),
     d.CaseReclassified: lambda case, ev: e.CaseReclassified(
-        **base(case, ev), classification=classification(ev.classification)
+        **base(case, ev),
+        classification=classification(ev.classification),
+        additional_data=dict(case.additional_data),
     ),
     d.AnnulmentRequested: lambda case, ev: e.AnnulmentRequested(
         **base(case, ev), reason=ev.reason or NO_REASON

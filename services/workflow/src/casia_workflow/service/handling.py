@@ -35,9 +35,16 @@ EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
 Decider = Callable[[d.Case | None, datetime], d.Decision]
 
 
+class UnknownCase(PoisonMessage):
+    """A command for a case that was never opened. Commands follow their case's OpenCase on the
+    same partition (both are keyed by the case number), so it never will be: dead-lettered for an
+    operator, not dropped in silence."""
+
+
 class CaseNotYetKnown(NotYet):
-    """A document outcome arrived before its case (another topic): retried patiently until the
-    workflow has applied the case's OpenCase."""
+    """A document outcome arrived before its case (another topic): parked and retried patiently
+    until the workflow has applied the case's OpenCase. It may then be applied after later
+    messages of its case, which NotYet allows here: an outcome decides only its own document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,11 @@ class Workflow:
 
         Commits the new case, its public events (or one ``command_rejected`` for a refused
         command) and the message id together; a redelivery finds the id and writes nothing.
-        Raises PoisonMessage for what can never be read (dead-lettered at once); any other error
-        is transient and the message is retried: CaseNotYetKnown for a document outcome that
-        overtook its case, ConcurrentChange, the database's own. A raise leaves nothing written.
+        Raises PoisonMessage for what can never be read or applied (dead-lettered at once): an
+        unreadable message, or UnknownCase for a command whose case was never opened. Any other error
+        is transient and the message is retried: CaseNotYetKnown (parked, retried later) for a
+        document outcome that overtook its case, ConcurrentChange, the database's own. A raise
+        leaves nothing written.
         """
         event, data = _parse(message)
         cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data))
@@ -206,7 +215,7 @@ def _deciding(command: d.CaseCommand) -> Callable[[d.Case, datetime], d.Decision
 def _existing(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
     def decider(case: d.Case | None, at: datetime) -> d.Decision:
         if case is None:
-            raise d.CommandRefused(d.ReasonCode.ILLEGAL_TRANSITION, "El caso no existe.")
+            raise UnknownCase("no case with this number was ever opened")
         return decide(case, at)
 
     return decider

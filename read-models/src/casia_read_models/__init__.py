@@ -1,0 +1,27 @@
+"""The documents one CASIA service stores in MongoDB and others read, defined once for both."""
+
+from casia_read_models.cases import (
+    StoredActor,
+    StoredAuthorization,
+    StoredCase,
+    StoredDocument,
+    StoredHistoryEntry,
+    StoredInformation,
+    StoredPerson,
+    StoredRating,
+    StoredResolution,
+)
+from casia_read_models.contacts import StoredContact
+
+__all__ = [
+    "StoredActor",
+    "StoredAuthorization",
+    "StoredCase",
+    "StoredContact",
+    "StoredDocument",
+    "StoredHistoryEntry",
+    "StoredInformation",
+    "StoredPerson",
+    "StoredRating",
+    "StoredResolution",
+]
