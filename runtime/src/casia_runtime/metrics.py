@@ -6,7 +6,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 MESSAGES_HANDLED = Counter(
     "casia_messages_handled_total",
-    "Messages a consumer took, by outcome: handled, retried or dead_lettered",
+    "Messages a consumer took, by outcome: handled, retried, parked or dead_lettered",
     ["topic", "outcome"],
 )
 OUTBOX_PUBLISHED = Counter("casia_outbox_published_total", "Outbox entries published to Kafka")

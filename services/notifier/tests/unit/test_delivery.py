@@ -261,12 +261,13 @@ async def test_every_notice_renders_for_an_event_of_its_type(rig: Rig, event_typ
     assert rig.report()["data"]["template"] == TEMPLATES[event_type]
 
 
-async def test_times_in_a_notice_are_shown_in_spanish_local_time(rig: Rig) -> None:
-    message = golden("es.casia.case.information_requested")  # deadline 2025-03-31T10:20:00Z
+async def test_a_deadline_is_shown_as_its_last_day_in_spain(rig: Rig) -> None:
+    message = golden("es.casia.case.information_requested")  # deadline 2025-03-31T22:00:00Z
     rig.contacts.put(
         json.loads(message.value)["data"]["authorization_number"], email="g@example.es", consent=True
     )
 
     await rig.notifier.handle(message)
 
-    assert "antes del 31/03/2025 12:20:00" in rig.mailer.sent[0].body  # CEST, UTC+2
+    # 00:00 on 1 April in Madrid (CEST, UTC+2): the last day to answer is 31 March.
+    assert "hasta el 31/03/2025 (incluido" in rig.mailer.sent[0].body

@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
-SPAIN: Final = ZoneInfo("Europe/Madrid")
-"""The time zone of every calendar rule of the service (years, months, calendar days)."""
+from casia_intake.domain.calendar import spanish_date
+
 SEQUENCE_DIGITS: Final = 7
 _CASE_NUMBER: Final = re.compile(rf"CAS-[0-9]{{4}}-[0-9]{{{SEQUENCE_DIGITS}}}")
 
 
 def numbering_year(at: datetime) -> int:
     """The calendar year in Spain at the instant ``at`` (timezone-aware)."""
-    return at.astimezone(SPAIN).year
+    return spanish_date(at).year
 
 
 def format_case_number(year: int, sequence: int) -> str:

@@ -6,7 +6,7 @@ the event is in the context as ``event``, in its JSON form (times as ISO strings
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -30,6 +30,7 @@ class NoticeRenderer:
             keep_trailing_newline=True,
         )
         self._env.filters["local_time"] = self._local_time
+        self._env.filters["last_day"] = self._last_day
 
     def render(self, template: str, event: CaseEvent) -> RenderedNotice:
         context = {"event": event.model_dump(mode="json")}
@@ -42,3 +43,8 @@ class NoticeRenderer:
     def _local_time(self, value: datetime | str) -> str:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.astimezone(self._zone).strftime("%d/%m/%Y %H:%M:%S")
+
+    def _last_day(self, value: datetime | str) -> str:
+        """The last day of a period that ends at ``value`` (a deadline at 00:00 means the day before)."""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return (moment.astimezone(self._zone) - timedelta(microseconds=1)).strftime("%d/%m/%Y")
