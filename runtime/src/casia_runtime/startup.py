@@ -27,6 +27,7 @@ Loop = Callable[[], Coroutine[Any, Any, None]]
 
 FIRST_PAUSE_SECONDS = 0.5
 LONGEST_PAUSE_SECONDS = 10.0
+STOP_WITHIN_SECONDS = 5.0
 
 
 async def persistently(step: Step, *, name: str) -> None:
@@ -86,11 +87,18 @@ class Startup:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # A cancellation can be lost inside a driver call (asyncio.wait_for in Python 3.11 may
+        # swallow one that races its completion): cancel again until the loops are gone, and
+        # give up waiting after STOP_WITHIN_SECONDS.
+        deadline = asyncio.get_running_loop().time() + STOP_WITHIN_SECONDS
+        running = [task for task in self._tasks if not task.done()]
+        while running and asyncio.get_running_loop().time() < deadline:
+            for task in running:
+                task.cancel()
+            await asyncio.wait(running, timeout=0.5)
+            running = [task for task in running if not task.done()]
+        for task in running:
+            log.warning("shutdown.loop_still_running", loop=task.get_name())
 
     async def _run(self) -> None:
         for name, step in self._steps:

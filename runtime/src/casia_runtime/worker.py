@@ -52,11 +52,11 @@ def build_worker(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with startup:
-            try:
+        try:
+            async with startup:  # on the way out: the loops stop first, while the clients work
                 yield
-            finally:
-                await _stop(broker, on_shutdown)
+        finally:
+            await _stop(broker, on_shutdown)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "alive"})

@@ -94,12 +94,12 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
                 "s3": partial(s3_ready, s3, settings.quarantine_bucket),
             }
         )
-        async with startup:
-            try:
+        try:
+            async with startup:  # on the way out: the loops stop first, while the clients work
                 yield
-            finally:
-                await broker.stop()
-                await mongo.close()
-                await watching.close()
+        finally:
+            await broker.stop()
+            await mongo.close()
+            await watching.close()
 
     return lifespan
