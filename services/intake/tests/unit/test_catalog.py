@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,9 +18,11 @@ from casia_intake.domain.catalog import (
     UnknownDocumentType,
     load_catalog,
 )
-from casia_intake.domain.catalog_model import merge_fields
+from casia_intake.domain.catalog_fields import merge_fields
 
 CASE_TYPES = ("consulta", "error_incidencia", "tramite")
+OFFICIAL_HOSTS = {"www.seg-social.es", "sede.seg-social.gob.es"}
+SEDE = "https://sede.seg-social.gob.es/"
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +55,13 @@ def test_load_catalog_is_pure_and_repeatable(catalog: Catalog) -> None:
     assert load_catalog() == catalog
 
 
-def test_load_catalog_has_the_expected_size(catalog: Catalog) -> None:
+def test_load_catalog_has_the_treasurys_breadth(catalog: Catalog) -> None:
     categories = [c for s in catalog.subjects for c in s.children]
     subcategories = [sc for c in categories for sc in c.children]
-    assert len(catalog.subjects) == 6
-    assert 15 <= len(categories) <= 25
-    assert 0 < len(subcategories) <= 20
+    assert len(catalog.subjects) >= 8
+    assert len(categories) >= 30
+    assert len(subcategories) >= 40
+    assert len(catalog.document_types) >= 15
 
 
 def test_the_guide_example_is_in_the_catalog(catalog: Catalog) -> None:
@@ -219,9 +222,13 @@ def test_merge_fields_never_relaxes_a_requirement_and_keeps_first_order() -> Non
         (Classification("tramite", "deuda_recaudacion", "aplazamientos"), True),
         (Classification("error_incidencia", "sistema_red", "errores_aplicacion"), True),
         (Classification("error_incidencia", "sistema_red", "transferencia_ficheros", "envio_ficheros"), True),
+        (Classification("error_incidencia", "red_directo", "funcionamiento_red_directo"), True),
+        (Classification("error_incidencia", "sede_electronica", "acceso_sede"), True),
         (Classification("error_incidencia", "cotizacion", "remesas"), False),
+        (Classification("error_incidencia", "sede_electronica", "verificacion_documentos"), False),
         (Classification("consulta", "sistema_red", "errores_aplicacion"), False),
         (Classification("consulta", "afiliacion", "inscripcion_empresa"), False),
+        (Classification("consulta", "deuda_recaudacion", "aplazamientos"), False),
     ],
 )
 def test_help_link_shows_for_tramite_and_technical_errors_only(
@@ -230,7 +237,43 @@ def test_help_link_shows_for_tramite_and_technical_errors_only(
     node = catalog.resolve(classification)
     assert (node.help_url is not None) == has_help
     if node.help_url is not None:
-        assert node.help_url.startswith("https://www.seg-social.es/")
+        parts = urlsplit(node.help_url)
+        assert (parts.scheme, parts.hostname) in {("https", host) for host in OFFICIAL_HOSTS}
+
+
+@pytest.mark.parametrize(
+    ("classification", "url"),
+    [
+        (Classification("tramite", "deuda_recaudacion", "aplazamientos"), SEDE),
+        (Classification("tramite", "trabajadores_autonomos", "altas_bajas_reta", "alta_reta"), SEDE),
+        (
+            Classification("tramite", "gestion_autorizaciones", "alta_autorizacion"),
+            "https://www.seg-social.es/wps/portal/wss/internet/InformacionUtil/5300/1889/7019/7872/8056",
+        ),
+    ],
+)
+def test_a_node_help_page_replaces_the_case_type_link(
+    catalog: Catalog, classification: Classification, url: str
+) -> None:
+    assert catalog.resolve(classification).help_url == url
+
+
+def test_without_a_node_help_page_the_case_type_link_is_used(catalog: Catalog) -> None:
+    node = catalog.node("tramite", "cotizacion", "recargos")
+    link = catalog.case_type("tramite").help_link
+    assert node.path[-1].help_url is None
+    assert link is not None
+    assert node.help_url == link.url
+
+
+def test_document_types_are_inherited_and_narrowed_where_it_matters(catalog: Catalog) -> None:
+    every = tuple(d.code for d in catalog.document_types)
+    assert catalog.node("consulta", "cotizacion", "recargos").document_types == every
+    aplazamientos = catalog.node("tramite", "deuda_recaudacion", "aplazamientos").document_types
+    assert {"garantia", "solicitud_firmada", "otro"} <= set(aplazamientos)
+    assert "parte_it" not in aplazamientos
+    red = catalog.node("error_incidencia", "sistema_red", "transferencia_ficheros", "acuses_tecnicos")
+    assert red.document_types == ("captura_pantalla", "fichero_red", "acuse_tecnico", "otro")
 
 
 def test_technical_is_inherited_from_the_subject(catalog: Catalog) -> None:
@@ -244,46 +287,3 @@ def test_document_types_resolve_and_unknown_ones_are_refused(catalog: Catalog) -
     with pytest.raises(UnknownDocumentType, match="El tipo de documento «factura» no existe") as refused:
         catalog.document_type("factura")
     assert refused.value.field == "document_type"
-
-
-def test_public_dict_has_the_documented_shape(catalog: Catalog) -> None:
-    public = catalog.as_public_dict()
-    assert set(public) == {"case_types", "fields", "subjects", "document_types", "upload_limits"}
-    assert public["case_types"][2] == {
-        "code": "tramite",
-        "name": "Trámite",
-        "help_url": catalog.case_types[2].help_link.url if catalog.case_types[2].help_link else None,
-        "help_only_technical": False,
-    }
-    assert public["case_types"][0]["help_url"] is None
-    subject = public["subjects"][0]
-    assert set(subject) == {"code", "name", "case_types", "technical", "required_fields", "categories"}
-    category = subject["categories"][0]
-    assert set(category) == {"code", "name", "case_types", "technical", "required_fields", "subcategories"}
-    assert set(category["subcategories"][0]) == {"code", "name", "case_types", "technical", "required_fields"}
-    assert category["required_fields"][0] == {
-        "code": "ccc",
-        "label": "Código Cuenta de Cotización (CCC)",
-        "format": "ccc",
-        "required": True,
-    }
-    assert public["upload_limits"]["max_bytes"] == 10 * 1024 * 1024
-    assert "application/pdf" in public["upload_limits"]["content_types"]
-    assert {"code": "otro", "name": "Otro documento"} in public["document_types"]
-
-
-def test_public_dict_shows_inherited_fields_at_each_level(catalog: Catalog) -> None:
-    public = catalog.as_public_dict()
-    cotizacion = next(s for s in public["subjects"] if s["code"] == "cotizacion")
-    sld = next(c for c in cotizacion["categories"] if c["code"] == "liquidacion_directa")
-    assert [f["code"] for f in cotizacion["required_fields"]] == ["ccc"]
-    assert [f["code"] for f in sld["required_fields"]] == ["ccc", "period"]
-    assert [f["code"] for f in sld["subcategories"][0]["required_fields"]] == ["ccc", "period"]
-    recargos = next(c for c in cotizacion["categories"] if c["code"] == "recargos")
-    assert recargos["subcategories"] == []
-
-
-def test_public_dict_is_json_and_deterministic(catalog: Catalog) -> None:
-    first = json.dumps(catalog.as_public_dict(), ensure_ascii=False)
-    assert first == json.dumps(load_catalog().as_public_dict(), ensure_ascii=False)
-    assert [s["code"] for s in json.loads(first)["subjects"]] == [s.code for s in catalog.subjects]

@@ -1,9 +1,12 @@
-"""Spanish identifiers: hand-worked examples, wrong ones, and round-trip properties.
+"""Spanish identifiers and data formats: hand-worked examples, wrong ones, round-trip properties.
 
 The oracles below re-implement each rule from its definition, independently of the code under test.
+NIF, NIE and CIF are in test_nif.py.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 from hypothesis import assume, given
@@ -13,30 +16,14 @@ from casia_intake.domain.identifiers import (
     InvalidIdentifier,
     validate_authorization_number,
     validate_ccc,
+    validate_date,
     validate_naf,
     validate_nif,
     validate_period,
+    validate_reference,
 )
 
-LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 PROVINCES = [*range(1, 54), 66]
-
-
-def dni_letter(number: int) -> str:
-    return LETTERS[number % 23]
-
-
-def cif_control(digits: str) -> int:
-    """Positions 1..7: odd ones doubled and their digits added, even ones added as they are."""
-    total = 0
-    for position, char in enumerate(digits, start=1):
-        value = int(char)
-        if position % 2 == 1:
-            doubled = 2 * value
-            total += doubled // 10 + doubled % 10
-        else:
-            total += value
-    return (10 - total % 10) % 10
 
 
 def ccc_of(province: int, number: int) -> str:
@@ -55,102 +42,6 @@ def naf_of(province: int, number: int) -> str:
 def change_one_digit(text: str, position: int, delta: int) -> str:
     digit = (int(text[position]) + delta) % 10
     return f"{text[:position]}{digit}{text[position + 1 :]}"
-
-
-# --- NIF -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("12345678Z", "12345678Z"),  # 12345678 = 23 * 536768 + 14 -> letter 14 = Z
-        ("12345678-z", "12345678Z"),
-        (" 12.345.678 z ", "12345678Z"),
-        ("00000000T", "00000000T"),  # 0 % 23 = 0 -> T
-        ("X1234567L", "X1234567L"),  # X -> 0: 01234567 = 23 * 53676 + 19 -> L
-        ("y1234567x", "Y1234567X"),  # Y -> 1: 11234567 = 23 * 488459 + 10 -> X
-        ("Z-1234567-R", "Z1234567R"),  # Z -> 2: 21234567 = 23 * 923242 + 1 -> R
-        ("K1234567L", "K1234567L"),  # K/L/M: the DNI table on the 7 digits, as the NIE with X
-        ("A58818501", "A58818501"),  # 5,8,8,0 doubled -> 1+7+7+0=15; 8+1+5=14; 29 -> 1
-        ("B12345674", "B12345674"),  # 1,3,5,7 doubled -> 2+6+1+5=14; 2+4+6=12; 26 -> 4
-        ("P1234567D", "P1234567D"),  # same digits, letter form: "JABCDEFGHI"[4] = D
-        ("Q2826000H", "Q2826000H"),  # 2,2,0,0 doubled -> 8; 8+6+0=14; 22 -> 8 -> H
-        ("G12345674", "G12345674"),  # G accepts the digit ...
-        ("G1234567D", "G1234567D"),  # ... and the letter
-    ],
-)
-def test_nif_accepts_valid_dni_nie_and_entity_numbers(raw: str, expected: str) -> None:
-    assert validate_nif(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "12345678A",  # wrong letter
-        "X1234567A",  # wrong letter
-        "K1234567A",  # wrong letter
-        "A58818502",  # wrong control digit
-        "A5881850A",  # A requires the digit form
-        "B1234567D",  # B requires the digit form
-        "P12345674",  # P requires the letter form
-        "Q2826000A",  # wrong control letter
-        "1234567Z",  # too short
-        "123456789Z",  # too long
-        "I1234567A",  # I is not an entity letter
-        "12345678",  # no letter
-        "",
-        "١٢٣٤٥٦٧٨Z",  # non-ASCII digits
-    ],
-)
-def test_nif_rejects_wrong_letters_controls_and_lengths(raw: str) -> None:
-    with pytest.raises(InvalidIdentifier) as refused:
-        validate_nif(raw)
-    assert refused.value.field == "nif"
-    assert "NIF" in refused.value.message_es
-
-
-def test_invalid_identifier_carries_the_field_given_and_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="letra de control") as refused:
-        validate_nif("12345678A", field="holder_nif")
-    assert isinstance(refused.value, InvalidIdentifier)
-    assert refused.value.field == "holder_nif"
-
-
-@given(st.integers(0, 99_999_999))
-def test_nif_accepts_every_dni_with_its_letter(number: int) -> None:
-    dni = f"{number:08d}{dni_letter(number)}"
-    assert validate_nif(dni.lower()) == dni
-
-
-@given(st.integers(0, 99_999_999), st.sampled_from(LETTERS))
-def test_nif_rejects_every_other_letter(number: int, letter: str) -> None:
-    assume(letter != dni_letter(number))
-    with pytest.raises(InvalidIdentifier):
-        validate_nif(f"{number:08d}{letter}")
-
-
-@given(st.sampled_from("XYZ"), st.integers(0, 9_999_999))
-def test_nif_accepts_every_nie_with_its_letter(prefix: str, number: int) -> None:
-    nie = f"{prefix}{number:07d}{dni_letter(int('XYZ'.index(prefix)) * 10_000_000 + number)}"
-    assert validate_nif(nie) == nie
-
-
-@given(st.sampled_from("ABCDEFGHJNPQRSUVW"), st.integers(0, 9_999_999))
-def test_nif_accepts_entity_numbers_in_their_allowed_forms(entity: str, number: int) -> None:
-    digits = f"{number:07d}"
-    control = cif_control(digits)
-    as_digit, as_letter = f"{entity}{digits}{control}", f"{entity}{digits}{'JABCDEFGHI'[control]}"
-    if entity in "NPQRSW":
-        assert validate_nif(as_letter) == as_letter
-        with pytest.raises(InvalidIdentifier):
-            validate_nif(as_digit)
-    elif entity in "ABEH":
-        assert validate_nif(as_digit) == as_digit
-        with pytest.raises(InvalidIdentifier):
-            validate_nif(as_letter)
-    else:
-        assert validate_nif(as_digit) == as_digit
-        assert validate_nif(as_letter) == as_letter
 
 
 # --- CCC -----------------------------------------------------------------------------------------
@@ -291,6 +182,115 @@ def test_period_round_trip(year: int, month: int) -> None:
     expected = f"{year}-{month:02d}"
     assert validate_period(expected) == expected
     assert validate_period(f"{month:02d}/{year}") == expected
+
+
+# --- date ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-01-31", "2025-01-31"),
+        ("31/01/2025", "2025-01-31"),
+        (" 29-02-2024 ", "2024-02-29"),  # a leap day
+        ("1900-01-01", "1900-01-01"),
+    ],
+)
+def test_date_accepts_iso_and_spanish_order_and_normalizes(raw: str, expected: str) -> None:
+    assert validate_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("2025-02-29", "no existe"),
+        ("31/04/2025", "no existe"),
+        ("2025-13-01", "no existe"),
+        ("1899-12-31", "año"),
+        ("2101-01-01", "año"),
+        ("2025/01/31", "formato"),
+        ("1/2/2025", "formato"),
+        ("31 de enero", "formato"),
+        ("", "formato"),
+    ],
+)
+def test_date_rejects_impossible_days_years_and_formats(raw: str, fragment: str) -> None:
+    with pytest.raises(InvalidIdentifier, match=fragment) as refused:
+        validate_date(raw)
+    assert refused.value.field == "date"
+
+
+# --- reference -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("28/2025/000123", "28/2025/000123"),
+        ("  RED_2025  03.AFI ", "RED_2025 03.AFI"),
+        ("a-1", "a-1"),
+        ("1" * 40, "1" * 40),
+    ],
+)
+def test_reference_is_trimmed_with_single_spaces_and_keeps_its_case(raw: str, expected: str) -> None:
+    assert validate_reference(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "sin número", "1" * 41, "-123", "12;34", "28/2025/ñ1", "exp\u00b712"]
+)
+def test_reference_rejects_text_without_digits_long_or_odd_characters(raw: str) -> None:
+    with pytest.raises(InvalidIdentifier, match="referencia") as refused:
+        validate_reference(raw, field="file_number")
+    assert refused.value.field == "file_number"
+
+
+# --- messages are safe to log --------------------------------------------------------------------
+
+VALIDATORS: dict[str, Callable[[str], str]] = {
+    "nif": validate_nif,
+    "ccc": validate_ccc,
+    "naf": validate_naf,
+    "period": validate_period,
+    "date": validate_date,
+    "reference": validate_reference,
+    "authorization": validate_authorization_number,
+}
+
+
+@pytest.mark.parametrize(
+    ("validator", "raw"),
+    [
+        ("nif", "98765432A"),
+        ("nif", "X7654321Q"),
+        ("nif", "B7654321X"),
+        ("ccc", "47/7654321/00"),
+        ("naf", "477654321000"),
+        ("period", "2025-77"),
+        ("date", "2025-02-31"),
+        ("date", "31/02/2025"),
+        ("reference", "secreto;987654"),
+        ("authorization", "98765432101"),
+    ],
+)
+def test_no_message_repeats_the_value(validator: str, raw: str) -> None:
+    with pytest.raises(InvalidIdentifier) as refused:
+        VALIDATORS[validator](raw)
+    text = f"{refused.value} {refused.value.message_es} {refused.value.args}"
+    compact = "".join(c for c in raw if c.isalnum())
+    assert raw not in text
+    assert compact not in text.replace(" ", "")
+    assert refused.value.__cause__ is None
+
+
+@given(st.sampled_from(sorted(VALIDATORS)), st.text(alphabet="0123456789XYZBQ/-. ", min_size=6, max_size=14))
+def test_no_message_repeats_any_value(validator: str, raw: str) -> None:
+    try:
+        VALIDATORS[validator](raw)
+    except InvalidIdentifier as refused:
+        compact = "".join(c for c in raw if c.isalnum())
+        assume(len(compact) >= 6)  # shorter runs may occur in the fixed text ("2025" in an example)
+        assert compact not in refused.message_es.replace(" ", "")
 
 
 # --- authorization number ------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 
 Problems are reported all at once as `(field, message_es)` pairs: classification problems under
 "case_type", "subject", "category" or "subcategory"; additional-data problems under the data's own
-code ("ccc", "naf", "nif", "period", or the unknown key as sent); upload problems under
-"document_type", "content_type" or "size".
+code ("ccc", "naf", "nif", "period", "date", "file_number"..., or the unknown key as sent); upload
+problems under "document_type", "content_type" or "size".
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from casia_intake.domain.catalog_errors import (
     UnknownCatalogNode,
     UnknownDocumentType,
 )
+from casia_intake.domain.catalog_fields import FieldDefinition, FieldFormat, FieldSpec
 from casia_intake.domain.catalog_model import (
     CaseType,
     Catalog,
@@ -32,9 +33,6 @@ from casia_intake.domain.catalog_model import (
     Classification,
     ClassificationLike,
     DocumentType,
-    FieldDefinition,
-    FieldFormat,
-    FieldSpec,
     HelpLink,
     UploadLimits,
 )
@@ -42,9 +40,11 @@ from casia_intake.domain.catalog_parsing import parse_catalog
 from casia_intake.domain.identifiers import (
     InvalidIdentifier,
     validate_ccc,
+    validate_date,
     validate_naf,
     validate_nif,
     validate_period,
+    validate_reference,
 )
 
 __all__ = [
@@ -85,6 +85,8 @@ _VALIDATORS: Final[Mapping[FieldFormat, _Validator]] = {
     FieldFormat.NAF: validate_naf,
     FieldFormat.NIF: validate_nif,
     FieldFormat.PERIOD: validate_period,
+    FieldFormat.DATE: validate_date,
+    FieldFormat.REFERENCE: validate_reference,
 }
 
 
@@ -121,13 +123,20 @@ def validate_case_classification_and_data(
     return data
 
 
-def validate_upload(catalog: Catalog, *, document_type: str, content_type: str, size_bytes: int) -> str:
-    """The normalized media type of an upload (lowercase, no parameters), or CatalogViolation."""
-    problems: list[Problem] = []
-    try:
-        catalog.document_type(document_type)
-    except UnknownDocumentType as refused:
-        problems.extend(refused.problems)
+def validate_upload(
+    catalog: Catalog,
+    *,
+    document_type: str,
+    content_type: str,
+    size_bytes: int,
+    node: CatalogNode | None = None,
+) -> str:
+    """The normalized media type of an upload (lowercase, no parameters), or CatalogViolation.
+
+    With `node` (the case's classification), the document type must also be one the node accepts;
+    without it, any document type of the catalog will do.
+    """
+    problems = _document_type_problems(catalog, document_type, node)
     media_type = content_type.split(";", 1)[0].strip().lower()
     limits = catalog.upload_limits
     if media_type not in limits.content_types:
@@ -146,6 +155,17 @@ def validate_upload(catalog: Catalog, *, document_type: str, content_type: str, 
     if problems:
         raise CatalogViolation(problems)
     return media_type
+
+
+def _document_type_problems(catalog: Catalog, code: str, node: CatalogNode | None) -> list[Problem]:
+    try:
+        kind = catalog.document_type(code)
+    except UnknownDocumentType as refused:
+        return list(refused.problems)
+    if node is not None and kind.code not in node.document_types:
+        message = f"El tipo de documento «{kind.name}» no se admite en esta clasificación."
+        return [Problem("document_type", message)]
+    return []
 
 
 def _check_data(

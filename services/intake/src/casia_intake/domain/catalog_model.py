@@ -3,30 +3,23 @@
 Rules the model applies (the data file is checked against them when it is loaded):
 - A node is offered for the case types it lists; a node without a list offers its parent's.
 - A category either has subcategories, and then one must be chosen, or has none.
-- Additional data accumulate down the path: a subcategory asks for its subject's, its category's and
-  its own fields, in that order; a field is required when any level requires it; the deepest label
-  wins (a category may say "NIF de la empresa" for the subject's "NIF").
+- Additional data accumulate down the path (catalog_fields.py).
+- A node accepts the document types it lists; a node without a list accepts its parent's, and a
+  subject without one accepts every document type of the catalog.
 - The "Ayuda Documentación" link of a case type shows for every node, or only for technical nodes
-  (a node is technical when it or an ancestor is marked so).
+  (a node is technical when it or an ancestor is marked so). It leads to the node's own help page
+  when the node or an ancestor names one (the deepest wins), else to the case type's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from casia_intake.domain.catalog_errors import UnknownCatalogNode, UnknownDocumentType
-
-
-class FieldFormat(StrEnum):
-    """How a piece of additional data is checked and normalized (see identifiers.py)."""
-
-    CCC = "ccc"
-    NAF = "naf"
-    NIF = "nif"
-    PERIOD = "period"
+from casia_intake.domain.catalog_fields import FieldDefinition, FieldSpec, merge_fields
+from casia_intake.domain.catalog_public import public_catalog
 
 
 @dataclass(frozen=True)
@@ -45,27 +38,12 @@ class CaseType:
 
 
 @dataclass(frozen=True)
-class FieldDefinition:
-    """A kind of additional data the catalog knows, with its default label."""
-
-    code: str
-    label: str
-    format: FieldFormat
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A piece of additional data a node asks for."""
-
-    code: str
-    label: str
-    format: FieldFormat
-    required: bool
-
-
-@dataclass(frozen=True)
 class CatalogEntry:
-    """A subject, category or subcategory; `children` are its categories or subcategories."""
+    """A subject, category or subcategory; `children` are its categories or subcategories.
+
+    `case_types`, `document_types` and `help_url` are the effective ones (inherited when the data
+    file leaves them out; the parser fills them); `fields` are the entry's own (see `merge_fields`).
+    """
 
     code: str
     name: str
@@ -73,6 +51,8 @@ class CatalogEntry:
     fields: tuple[FieldSpec, ...] = ()
     technical: bool = False
     children: tuple[CatalogEntry, ...] = ()
+    document_types: tuple[str, ...] = ()
+    help_url: str | None = None
 
     def child(self, code: str) -> CatalogEntry | None:
         return next((c for c in self.children if c.code == code), None)
@@ -104,11 +84,16 @@ class CatalogNode:
         link = self.case_type.help_link
         if link is None or (link.only_technical and not self.technical):
             return None
-        return link.url
+        return self.path[-1].help_url or link.url
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
         return merge_fields(self.path)
+
+    @property
+    def document_types(self) -> tuple[str, ...]:
+        """The codes of the document types a case of this node may carry."""
+        return self.path[-1].document_types
 
 
 @dataclass(frozen=True)
@@ -146,47 +131,6 @@ class ClassificationLike(Protocol):
     def category(self) -> str: ...
     @property
     def subcategory(self) -> str | None: ...
-
-
-def merge_fields(path: Sequence[CatalogEntry]) -> tuple[FieldSpec, ...]:
-    """The fields of the last entry of `path`, inherited as the module docstring states."""
-    merged: dict[str, FieldSpec] = {}
-    for spec in (spec for entry in path for spec in entry.fields):
-        previous = merged.get(spec.code)
-        required = spec.required or (previous is not None and previous.required)
-        merged[spec.code] = replace(spec, required=required)
-    return tuple(merged.values())
-
-
-def _field_dicts(fields: Sequence[FieldSpec]) -> list[dict[str, Any]]:
-    return [
-        {"code": f.code, "label": f.label, "format": str(f.format), "required": f.required} for f in fields
-    ]
-
-
-def _entry_dict(entry: CatalogEntry, ancestors: tuple[CatalogEntry, ...]) -> dict[str, Any]:
-    path = (*ancestors, entry)
-    result: dict[str, Any] = {
-        "code": entry.code,
-        "name": entry.name,
-        "case_types": list(entry.case_types),
-        "technical": any(e.technical for e in path),
-        "required_fields": _field_dicts(merge_fields(path)),
-    }
-    if len(path) < 3:
-        key = "categories" if len(path) == 1 else "subcategories"
-        result[key] = [_entry_dict(child, path) for child in entry.children]
-    return result
-
-
-def _case_type_dict(case_type: CaseType) -> dict[str, Any]:
-    link = case_type.help_link
-    return {
-        "code": case_type.code,
-        "name": case_type.name,
-        "help_url": None if link is None else link.url,
-        "help_only_technical": False if link is None else link.only_technical,
-    }
 
 
 @dataclass(frozen=True)
@@ -255,24 +199,10 @@ class Catalog:
 
         Keys: case_types, fields (every kind of additional data with its default label and format),
         subjects > categories > subcategories (categories without any have an empty list),
-        document_types, upload_limits (max_bytes and content_types, per file).
-
-        `required_fields` at each level are the effective ones (inherited), so a client uses those
-        of the deepest level chosen. A client shows a case type's `help_url` for a node unless
-        `help_only_technical` is true and the node is not `technical`.
+        document_types, upload_limits (max_bytes and content_types, per file). Details in
+        catalog_public.py.
         """
-        return {
-            "case_types": [_case_type_dict(t) for t in self.case_types],
-            "fields": [
-                {"code": f.code, "label": f.label, "format": str(f.format)} for f in self.field_definitions
-            ],
-            "subjects": [_entry_dict(s, ()) for s in self.subjects],
-            "document_types": [{"code": d.code, "name": d.name} for d in self.document_types],
-            "upload_limits": {
-                "max_bytes": self.upload_limits.max_bytes,
-                "content_types": list(self.upload_limits.content_types),
-            },
-        }
+        return public_catalog(self)
 
 
 def _offered(

@@ -1,10 +1,15 @@
 """Build a Catalog from its JSON data, refusing data that breaks the catalog's rules.
 
 Checks: known keys only; codes are lowercase ASCII snake_case and unique among siblings (and
-among all case types, fields and document types); every referenced case type and field exists; a
-node's case types are a subset of its parent's and a parent's are exactly the union of its
-children's (so no choice leads to a dead end); every subject has categories; upload limits are
-positive. Any breach raises CatalogDataError naming the place.
+among all case types, fields and document types); every referenced case type, field and document
+type exists; a node's case types are a subset of its parent's and a parent's are exactly the union
+of its children's (so no choice leads to a dead end); a node's document types are a subset of its
+parent's; every subject has categories; help URLs are https on an official Social Security host
+(seg-social.es, seg-social.gob.es or a subdomain); upload limits are positive. Any breach raises
+CatalogDataError naming the place.
+
+Inheritance is resolved here: every entry gets its effective case types, document types and help
+URL (a subject without a list of document types accepts all of the catalog's).
 """
 
 from __future__ import annotations
@@ -14,16 +19,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
+from urllib.parse import urlsplit
 
 from casia_intake.domain.catalog_errors import CatalogDataError
+from casia_intake.domain.catalog_fields import FieldDefinition, FieldFormat, FieldSpec
 from casia_intake.domain.catalog_model import (
     CaseType,
     Catalog,
     CatalogEntry,
     DocumentType,
-    FieldDefinition,
-    FieldFormat,
-    FieldSpec,
     HelpLink,
     UploadLimits,
 )
@@ -32,7 +36,8 @@ CODE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 LEVELS: Final = ("subject", "category", "subcategory")
 CHILDREN_KEYS: Final = ("categories", "subcategories")
 _ROOT_KEYS: Final = {"case_types", "fields", "subjects", "document_types", "upload_limits"}
-_NODE_KEYS: Final = {"code", "name", "case_types", "technical", "fields"}
+_NODE_KEYS: Final = {"code", "name", "case_types", "technical", "fields", "document_types", "help_url"}
+OFFICIAL_HELP_DOMAINS: Final = ("seg-social.es", "seg-social.gob.es")
 
 JsonObject: TypeAlias = Mapping[str, object]
 
@@ -41,6 +46,16 @@ JsonObject: TypeAlias = Mapping[str, object]
 class _Context:
     case_types: tuple[str, ...]
     fields: Mapping[str, FieldDefinition]
+    document_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    """What an entry takes from its parent when the data file leaves it out."""
+
+    case_types: tuple[str, ...]
+    document_types: tuple[str, ...]
+    help_url: str | None
 
 
 def parse_catalog(data: object) -> Catalog:
@@ -56,8 +71,13 @@ def parse_catalog(data: object) -> Catalog:
         ("document type", [d.code for d in documents]),
     ):
         _check_unique_codes(codes, where=f"{what}s")
-    context = _Context(tuple(c.code for c in case_types), {f.code: f for f in definitions})
-    subjects = _entries(_list(root, "subjects", "catalog"), context, depth=0, parent=context.case_types)
+    context = _Context(
+        tuple(c.code for c in case_types),
+        {f.code: f for f in definitions},
+        tuple(d.code for d in documents),
+    )
+    top = _Inherited(context.case_types, context.document_types, None)
+    subjects = _entries(_list(root, "subjects", "catalog"), context, depth=0, parent=top)
     return Catalog(
         case_types=case_types,
         field_definitions=definitions,
@@ -68,46 +88,66 @@ def parse_catalog(data: object) -> Catalog:
 
 
 def _entries(
-    items: Sequence[object], context: _Context, *, depth: int, parent: tuple[str, ...]
+    items: Sequence[object], context: _Context, *, depth: int, parent: _Inherited
 ) -> tuple[CatalogEntry, ...]:
     entries = tuple(_entry(item, context, depth=depth, parent=parent) for item in items)
     _check_unique_codes([e.code for e in entries], where=f"{LEVELS[depth]} siblings")
     return entries
 
 
-def _entry(item: object, context: _Context, *, depth: int, parent: tuple[str, ...]) -> CatalogEntry:
+def _entry(item: object, context: _Context, *, depth: int, parent: _Inherited) -> CatalogEntry:
     raw = _object(item, LEVELS[depth])
     children_key = CHILDREN_KEYS[depth] if depth < len(CHILDREN_KEYS) else None
     optional = _NODE_KEYS | ({children_key} if children_key else set())
     code = _code(raw, LEVELS[depth])
     where = f"{LEVELS[depth]} {code}"
     _check_keys(raw, required={"code", "name"}, optional=optional, where=where)
-    case_types = _node_case_types(raw, context, parent=parent, where=where)
+    own = _Inherited(
+        case_types=_subset(raw, "case_types", context.case_types, parent.case_types, where=where),
+        document_types=_subset(
+            raw, "document_types", context.document_types, parent.document_types, where=where
+        ),
+        help_url=_help_url(raw["help_url"], where) if "help_url" in raw else parent.help_url,
+    )
     children: tuple[CatalogEntry, ...] = ()
     if children_key is not None and (children_key in raw or depth == 0):
-        children = _entries(_list(raw, children_key, where), context, depth=depth + 1, parent=case_types)
-        _check_children(children, case_types, where=where)
+        children = _entries(_list(raw, children_key, where), context, depth=depth + 1, parent=own)
+        _check_children(children, own.case_types, where=where)
     return CatalogEntry(
         code=code,
         name=_text(raw, "name", where),
-        case_types=case_types,
+        case_types=own.case_types,
         fields=_field_specs(raw, context, where=where),
         technical=_flag(raw, "technical", where),
         children=children,
+        document_types=own.document_types,
+        help_url=own.help_url,
     )
 
 
-def _node_case_types(
-    raw: JsonObject, context: _Context, *, parent: tuple[str, ...], where: str
+def _subset(
+    raw: JsonObject, key: str, known: tuple[str, ...], parent: tuple[str, ...], *, where: str
 ) -> tuple[str, ...]:
-    if "case_types" not in raw:
+    """The node's `key` list in catalog order: a non-empty subset of its parent's, or the parent's."""
+    if key not in raw:
         return parent
-    listed = [_as_text(v, f"{where}: case_types") for v in _list(raw, "case_types", where)]
-    _check_unique_codes(listed, where=f"{where}: case_types")
+    listed = [_as_text(v, f"{where}: {key}") for v in _list(raw, key, where)]
+    _check_unique_codes(listed, where=f"{where}: {key}")
     outside = sorted(set(listed) - set(parent))
     if not listed or outside:
-        raise CatalogDataError(f"{where}: case_types must be a non-empty subset of {parent}, got {listed}")
-    return tuple(c for c in context.case_types if c in listed)
+        raise CatalogDataError(f"{where}: {key} must be a non-empty subset of {parent}, got {listed}")
+    return tuple(c for c in known if c in listed)
+
+
+def _help_url(value: object, where: str) -> str:
+    """An https URL on an official Social Security host (see OFFICIAL_HELP_DOMAINS)."""
+    url = _as_text(value, f"{where}: help URL")
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    official = any(host == d or host.endswith(f".{d}") for d in OFFICIAL_HELP_DOMAINS)
+    if parts.scheme != "https" or not official or parts.netloc.lower() != host:
+        raise CatalogDataError(f"{where}: the help URL must be https on an official Social Security host")
+    return url
 
 
 def _check_children(children: tuple[CatalogEntry, ...], case_types: tuple[str, ...], *, where: str) -> None:
@@ -144,10 +184,7 @@ def _case_type(item: object) -> CaseType:
     if "help" in raw:
         help_raw = _object(raw["help"], f"{where}: help")
         _check_keys(help_raw, required={"url", "only_technical"}, optional=set(), where=f"{where}: help")
-        url = _text(help_raw, "url", where)
-        if not url.startswith("https://"):
-            raise CatalogDataError(f"{where}: the help URL must use https")
-        link = HelpLink(url, _flag(help_raw, "only_technical", where))
+        link = HelpLink(_help_url(help_raw.get("url"), where), _flag(help_raw, "only_technical", where))
     return CaseType(code, _text(raw, "name", where), link)
 
 
