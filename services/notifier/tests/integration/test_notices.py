@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 
-import httpx
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_notifier.bootstrap import notifier_over
 from casia_notifier.service.delivery import Notifier
-from casia_notifier.settings import NotifierSettings
-from casia_runtime.mongo import Document, MongoClient
+from casia_runtime.mongo import Document
 
+from ..mailpit import received_by
 from ..messages import annulled, as_received
 
 pytestmark = pytest.mark.integration
-
-MAIL_API = os.environ.get("CASIA_MAIL_API_URL", "http://127.0.0.1:8025/api/v1")
-
-
-@pytest.fixture
-def notifier(mongo: MongoClient, db: AsyncDatabase[Document]) -> Notifier:
-    """Wired as the composition root wires it, over a database of the test's own."""
-    settings = NotifierSettings(max_send_attempts=3)
-    return notifier_over(
-        settings, mongo=mongo, db=db, on_commit=lambda: None, clock=lambda: datetime.now(UTC)
-    )
-
-
-async def received_by(recipient: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient() as http:
-        found = (await http.get(f"{MAIL_API}/search", params={"query": f"to:{recipient}"})).json()
-        return [(await http.get(f"{MAIL_API}/message/{m['ID']}")).json() for m in found["messages"]]
 
 
 async def test_a_redelivered_event_sends_one_mail_with_the_text_unescaped(

@@ -12,6 +12,8 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from email import policy
+from email.parser import BytesParser
 
 import httpx
 import pytest
@@ -26,7 +28,11 @@ OK = "250 2.0.0 OK"
 
 def a_mail(recipient: str = "gestoria@example.es") -> Mail:
     return Mail(
-        message_id=str(uuid.uuid4()), recipient=recipient, subject="CASIA: prueba", body="Hola & <adiós>\n"
+        message_id=str(uuid.uuid4()),
+        recipient=recipient,
+        subject="CASIA: prueba",
+        body="Hola & <adiós>\n",
+        html='<!DOCTYPE html>\n<html lang="es"><body><p>Hola &amp; &lt;adiós&gt;</p></body></html>\n',
     )
 
 
@@ -113,7 +119,7 @@ async def test_an_unreachable_server_is_transient() -> None:
 
 
 @pytest.mark.integration
-async def test_the_mail_reaches_the_server_with_its_message_id_and_text_as_given() -> None:
+async def test_the_mail_reaches_the_server_with_its_message_id_and_both_parts_as_given() -> None:
     settings = NotifierSettings()
     recipient = f"m-{uuid.uuid4().hex[:8]}@gestoria-pruebas.es"
     mail = a_mail(recipient)
@@ -125,6 +131,12 @@ async def test_the_mail_reaches_the_server_with_its_message_id_and_text_as_given
             "messages"
         ]
         message = (await http.get(f"{MAIL_API}/message/{found['ID']}")).json()
+        raw = (await http.get(f"{MAIL_API}/message/{found['ID']}/raw")).content
     assert message["MessageID"] == f"{mail.message_id}@{settings.message_id_domain}"
     assert message["Subject"] == mail.subject
     assert message["Text"].replace("\r\n", "\n") == mail.body
+    assert message["HTML"].replace("\r\n", "\n") == mail.html
+    sent = BytesParser(policy=policy.default).parsebytes(raw)
+    assert sent.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in sent.iter_parts()] == ["text/plain", "text/html"]
+    assert all(part.get_content_charset() == "utf-8" for part in sent.iter_parts())

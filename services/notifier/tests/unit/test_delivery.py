@@ -6,6 +6,7 @@ The renderer is the real jinja2 one (it is in-process and is what these e-mails 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -241,7 +242,7 @@ async def test_the_mail_text_is_not_html_escaped(rig: Rig) -> None:
     await rig.receive(annulled(rig.contact(), reason="Duplicado & <urgente> \"ya\" 'abierto'"))
 
     [mail] = rig.mailer.sent
-    assert "Motivo indicado: Duplicado & <urgente> \"ya\" 'abierto'" in mail.body
+    assert "\nDuplicado & <urgente> \"ya\" 'abierto'\n" in mail.body
     assert "&amp;" not in mail.body and "&lt;" not in mail.body
 
 
@@ -257,8 +258,20 @@ async def test_every_notice_renders_for_an_event_of_its_type(rig: Rig, event_typ
     assert mail.subject.startswith("CASIA: ")
     assert data["case_number"] in mail.subject
     assert f"Número de caso: {data['case_number']}" in mail.body
-    assert "{{" not in mail.body and "{%" not in mail.body
+    assert data["case_number"] in mail.html and mail.html.startswith("<!DOCTYPE html>")
+    assert "{{" not in mail.body + mail.html and "{%" not in mail.body + mail.html
     assert rig.report()["data"]["template"] == TEMPLATES[event_type]
+
+
+async def test_a_clerks_refused_command_sends_and_writes_nothing(rig: Rig) -> None:
+    message = golden("es.casia.case.command_rejected")
+    document = json.loads(message.value)
+    rig.contacts.put(document["data"]["authorization_number"], email="g@example.es", consent=True)
+    document["data"]["actor"] = {"kind": "tramitador", "nif": "87654321X", "name": "Juan Pérez Martín"}
+
+    await rig.notifier.handle(replace(message, value=json.dumps(document).encode()))
+
+    assert (rig.mailer.tried, rig.store.rows, rig.store.outbox, rig.store.inbox) == ([], {}, [], {})
 
 
 async def test_a_deadline_is_shown_as_its_last_day_in_spain(rig: Rig) -> None:

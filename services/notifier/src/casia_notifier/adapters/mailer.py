@@ -20,6 +20,8 @@ GOODBYE_SECONDS = 1.0
 class SmtpMailer:
     """Sends each mail in its own SMTP session; a 5xx reply is a PermanentDeliveryError.
 
+    Each mail is multipart/alternative: the plain text, then the HTML (both UTF-8).
+
     The whole transaction is bounded by ``smtp_timeout_seconds`` (aiosmtplib bounds each reply
     only), so the caller's claim to send, which outlasts it, cannot lapse while it is in flight.
     """
@@ -56,7 +58,9 @@ class SmtpMailer:
         message["Subject"] = mail.subject
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = f"<{mail.message_id}@{self._settings.message_id_domain}>"
+        # multipart/alternative, plainest first: clients that cannot show HTML show the text.
         message.set_content(mail.body)
+        message.add_alternative(mail.html, subtype="html")
         return message
 
 

@@ -1,7 +1,10 @@
 """The Renderer port over jinja2: one Environment, strict about missing values.
 
-Each template sets ``subject`` with ``{% set subject = ... %}`` and renders the plain-text body;
-the event is in the context as ``event``, in its JSON form (times as ISO strings).
+Each notice is two templates over one event, which is in the context as ``event`` in its JSON
+form (times as ISO strings): ``<notice>.txt.j2``, the plain text, which names the notice by
+setting ``subject`` and ``heading`` (``{% set subject = ... %}``), and ``<notice>.html.j2``, the
+HTML, which is given that ``subject`` and ``heading``. Each extends its layout
+(``_layout.txt.j2``, ``_layout.html.j2``). The HTML templates are autoescaped, the text ones not.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from casia_contracts.case_events import CaseEvent
+from casia_notifier.adapters import wording
 from casia_notifier.service.ports import RenderedNotice
 
 
@@ -22,8 +27,11 @@ class NoticeRenderer:
         self._zone = ZoneInfo(timezone)
         self._env = Environment(
             loader=PackageLoader("casia_notifier", "templates"),
-            # HTML templates are escaped; plain-text notices (*.txt.j2) must not be.
-            autoescape=select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
+            # HTML templates are escaped; plain-text notices (*.txt.j2) must not be. The names end
+            # in ".j2", so "html.j2" must be listed: "html" alone matches only names ending ".html".
+            autoescape=select_autoescape(
+                enabled_extensions=("html.j2", "html", "xml"), default_for_string=True
+            ),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -31,14 +39,22 @@ class NoticeRenderer:
         )
         self._env.filters["local_time"] = self._local_time
         self._env.filters["last_day"] = self._last_day
+        self._env.filters["lines"] = _lines
+        self._env.globals.update(
+            case_type_name=wording.case_type_name,
+            state_name=wording.state_name,
+            request_name=wording.request_name,
+        )
 
     def render(self, template: str, event: CaseEvent) -> RenderedNotice:
         context = {"event": event.model_dump(mode="json")}
-        module = self._env.get_template(f"{template}.txt.j2").make_module(context)
-        subject = str(getattr(module, "subject", "")).strip()
-        if not subject:
-            raise ValueError(f"template {template} sets no subject")
-        return RenderedNotice(subject=subject, body=str(module))
+        text = self._env.get_template(f"{template}.txt.j2").make_module(context)
+        subject = str(getattr(text, "subject", "")).strip()
+        heading = str(getattr(text, "heading", "")).strip()
+        if not subject or not heading:
+            raise ValueError(f"template {template} sets no subject or no heading")
+        html = self._env.get_template(f"{template}.html.j2").render(context, subject=subject, heading=heading)
+        return RenderedNotice(subject=subject, body=str(text), html=html)
 
     def _local_time(self, value: datetime | str) -> str:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -48,3 +64,9 @@ class NoticeRenderer:
         """The last day of a period that ends at ``value`` (a deadline at 00:00 means the day before)."""
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return (moment.astimezone(self._zone) - timedelta(microseconds=1)).strftime("%d/%m/%Y")
+
+
+def _lines(value: str) -> Markup:
+    """``value`` escaped, its line breaks kept as ``<br>`` (HTML templates only): a message
+    typed over several lines reads as typed, with or without CSS."""
+    return Markup("<br>\n").join(escape(line) for line in str(value).split("\n"))

@@ -25,7 +25,7 @@ from casia_contracts.case_events import CaseEvent
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
 from casia_notifier.service.claims import Claims
-from casia_notifier.service.notices import template_for
+from casia_notifier.service.notices import concerns_the_contact, template_for
 from casia_notifier.service.ports import (
     AppliedEvents,
     Contact,
@@ -99,12 +99,13 @@ class Notifier:
     async def handle(self, message: InboundMessage) -> None:
         """Send the e-mail a case event calls for, once, and report the outcome.
 
-        An event without a template is ignored (nothing written). An event already applied
-        sends and writes nothing. Otherwise the notice ends ``skipped`` (no address, no consent),
-        ``sent``, or ``failed`` (refused by the server, or ``max_attempts`` transient failures),
-        and its row, its ``notification.*`` event and the event id are committed together.
-        A mail is sent only under this consumer's claim, and never for a notice already marked
-        sent; while another consumer holds the claim this one waits (:meth:`Claims.take`).
+        An event without a notice (no template; a clerk's refused command) is ignored (nothing
+        written). An event already applied sends and writes nothing. Otherwise the notice ends
+        ``skipped`` (no address, no consent), ``sent``, or ``failed`` (refused by the server, or
+        ``max_attempts`` transient failures), and its row, its ``notification.*`` event and the
+        event id are committed together. A mail is sent only under this consumer's claim, and
+        never for a notice already marked sent; while another consumer holds the claim this one
+        waits (:meth:`Claims.take`).
         Raises PoisonMessage for what can never be read; a transient SMTP failure before
         ``max_attempts`` is raised as is (redelivery retries it, renewing the claim), as is any
         other error. A raise leaves only the claim (and its attempt count) written.
@@ -180,6 +181,7 @@ def _mail(notice: Notice, rendered: RenderedNotice, *, recipient: str) -> Mail:
         recipient=recipient,
         subject=rendered.subject,
         body=rendered.body,
+        html=rendered.html,
     )
 
 
@@ -210,7 +212,8 @@ def _report(cause: RawEvent, notice: Notice, outcome: Outcome, *, at: datetime) 
 
 
 def _read(message: InboundMessage) -> Received | None:
-    """The event and its data if it carries a notice; None for the events that do not."""
+    """The event and its data if it carries a notice; None for the events that do not (no
+    template for their type, or nothing the contact needs to hear of)."""
     try:
         event = RawEvent.model_validate_json(message.value)
     except ValueError as error:
@@ -224,4 +227,6 @@ def _read(message: InboundMessage) -> Received | None:
         raise PoisonMessage(str(error)) from error
     if not isinstance(data, CaseEvent):
         raise PoisonMessage(f"{event.type} is not a case event")
+    if not concerns_the_contact(data):
+        return None  # e.g. a clerk's refused command: no notice, nothing written
     return Received(event, data, template)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Final
 
 from casia_contracts import case_events as e
+from casia_contracts.case_events import CaseEvent
+from casia_contracts.values import ActorKind
 
 TEMPLATES: Final[dict[str, str]] = {
     e.CaseOpened.message_type: "case_opened",
@@ -24,3 +26,14 @@ TEMPLATES: Final[dict[str, str]] = {
 
 def template_for(event_type: str) -> str | None:
     return TEMPLATES.get(event_type)
+
+
+def concerns_the_contact(event: CaseEvent) -> bool:
+    """Whether an event of a type in TEMPLATES is news for the authorization's contact.
+
+    Every such event is, except the refusal of a command the autorizado did not give: a clerk's
+    refused command changed nothing and is the clerk's to see, not the autorizado's.
+    """
+    if isinstance(event, e.CommandRejected):
+        return event.actor.kind == ActorKind.AUTORIZADO
+    return True

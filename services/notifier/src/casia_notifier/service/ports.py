@@ -53,7 +53,9 @@ class Mail:
     recipient: str
     subject: str
     body: str
-    """Plain text, sent exactly as given."""
+    """Plain text, sent exactly as given: the first part of a multipart/alternative message."""
+    html: str
+    """The same notice as an HTML document, the alternative mail clients prefer to show."""
 
 
 class Mailer(Protocol):
@@ -69,14 +71,21 @@ class Mailer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RenderedNotice:
+    """One notice in Spanish, in the two forms a multipart/alternative e-mail carries."""
+
     subject: str
+    """Non-empty, names the case number; plain text (never HTML-escaped)."""
     body: str
+    """The plain-text part: what people typed appears exactly as typed (never HTML-escaped)."""
+    html: str
+    """The HTML part (a whole document, inline CSS only, no external resources): the same
+    content, with everything that comes from the event HTML-escaped."""
 
 
 class Renderer(Protocol):
     def render(self, template: str, event: CaseEvent) -> RenderedNotice:
-        """The e-mail of ``template`` for ``event``: a non-empty Spanish subject and a plain-text
-        body, neither HTML-escaped. Raises for an unknown template or a value it lacks."""
+        """The e-mail of ``template`` for ``event``: subject, plain-text body and HTML body.
+        Raises for an unknown template or a value it lacks."""
         ...
 
 

@@ -1,0 +1,66 @@
+"""The Spanish words notices use for the codes case events carry, so no e-mail shows a code.
+
+Case types and states are named as the CASIA service of the Sistema RED shows them (seed 4.2:
+«Abierto/Presentado», «Cerrado/Anulado»); a refused command is named by what the autorizado
+asked for. The templates get these functions as globals (:mod:`casia_notifier.adapters.templates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from casia_contracts import commands as c
+from casia_contracts.values import CaseType, Status, Substatus
+
+CASE_TYPES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        CaseType.CONSULTA: "Consulta",
+        CaseType.ERROR_INCIDENCIA: "Error/Incidencia",
+        CaseType.TRAMITE: "Trámite",
+    }
+)
+
+STATUSES: Final[Mapping[str, str]] = MappingProxyType({Status.OPEN: "Abierto", Status.CLOSED: "Cerrado"})
+
+SUBSTATUSES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        Substatus.SUBMITTED: "Presentado",
+        Substatus.ASSIGNED: "Asignado",
+        Substatus.ESCALATED: "Escalado",
+        Substatus.INFORMATION_REQUESTED: "Solicitada Información",
+        Substatus.RECLASSIFICATION_REQUESTED: "Solicitada Reclasificación",
+        Substatus.ANNULMENT_REQUESTED: "Solicitada Anulación",
+        Substatus.RESOLVED: "Resuelto",
+        Substatus.ANNULLED: "Anulado",
+        Substatus.CLOSED_EX_OFFICIO: "Cerrado de oficio",
+    }
+)
+
+REQUESTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        c.OpenCase.message_type: "dar de alta el caso",
+        c.AddInformation.message_type: "aportar información o documentación al caso",
+        c.Reclassify.message_type: "modificar la catalogación del caso",
+        c.RequestAnnulment.message_type: "solicitar la anulación del caso",
+        c.RateCase.message_type: "valorar la atención recibida",
+    }
+)
+"""The autorizado's commands → what was asked, to follow «Su petición de …»."""
+
+
+def case_type_name(code: str) -> str:
+    """«Trámite» for ``tramite``; raises KeyError for a type the contracts do not know."""
+    return CASE_TYPES[code]
+
+
+def state_name(status: str, substatus: str) -> str:
+    """«Abierto/Presentado» for ``open``/``submitted``; raises KeyError for an unknown code."""
+    return f"{STATUSES[status]}/{SUBSTATUSES[substatus]}"
+
+
+def request_name(command_type: str) -> str | None:
+    """What the command of ``command_type`` asked for (e.g. «valorar la atención recibida»), or
+    None for a command the autorizado does not give: the notice then names no request."""
+    return REQUESTS.get(command_type)

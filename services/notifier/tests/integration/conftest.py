@@ -1,0 +1,22 @@
+"""The notice use case wired as the composition root wires it, over the real servers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from casia_notifier.bootstrap import notifier_over
+from casia_notifier.service.delivery import Notifier
+from casia_notifier.settings import NotifierSettings
+from casia_runtime.mongo import Document, MongoClient
+
+
+@pytest.fixture
+def notifier(mongo: MongoClient, db: AsyncDatabase[Document]) -> Notifier:
+    """Over a database of the test's own and the local stack's SMTP server."""
+    settings = NotifierSettings(max_send_attempts=3)
+    return notifier_over(
+        settings, mongo=mongo, db=db, on_commit=lambda: None, clock=lambda: datetime.now(UTC)
+    )
