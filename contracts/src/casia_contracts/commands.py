@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, PositiveInt, model_validator
 
 from casia_contracts import topics
 from casia_contracts.base import Message, NonBlankStr
@@ -27,9 +27,15 @@ class CaseCommand(Message):
 
 
 class PersonCommand(CaseCommand):
-    """A case command on an existing case, with the person who gives it."""
+    """A case command on an existing case, with the person who gives it.
+
+    ``expected_version``, when given, is the case version the person saw (HTTP ``If-Match``): the
+    workflow refuses the command (``stale_version``) if the case has moved on since, so two
+    people acting on what they saw cannot both win.
+    """
 
     by: PersonRef
+    expected_version: PositiveInt | None = None
 
 
 # --- the autorizado's commands -------------------------------------------------------------------
@@ -112,9 +118,12 @@ class RateCase(PersonCommand):
 
 
 class AssignCase(PersonCommand):
-    """The clerk ``by`` takes the case (submitted or escalated). Answered by ``CaseAssigned``."""
+    """The clerk ``by`` assigns the case (submitted or escalated) to ``assignee``, or takes it
+    when ``assignee`` is absent. Answered by ``CaseAssigned``."""
 
     message_type: ClassVar[str] = "es.casia.case.command.assign"
+
+    assignee: PersonRef | None = None
 
 
 class EscalateCase(PersonCommand):

@@ -12,11 +12,14 @@ from casia_read_models.cases import (
     StoredResolution,
 )
 from casia_read_models.contacts import StoredContact
+from casia_read_models.outcomes import CommandResult, StoredCommandOutcome
 
 __all__ = [
+    "CommandResult",
     "StoredActor",
     "StoredAuthorization",
     "StoredCase",
+    "StoredCommandOutcome",
     "StoredContact",
     "StoredDocument",
     "StoredHistoryEntry",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from casia_read_models import StoredCommandOutcome
 from casia_runtime.ports import ConcurrentChange
 from casia_runtime.testing.memory import (
     InMemoryInbox,
@@ -46,8 +47,21 @@ class InMemoryCases:
 
 
 @dataclass(frozen=True)
+class InMemoryOutcomes:
+    """CommandOutcomes: one row per command id, within the transaction's view."""
+
+    rows: TableView[str, StoredCommandOutcome]
+
+    async def record(self, outcome: StoredCommandOutcome) -> None:
+        if self.rows.get(outcome.command_id) is not None:
+            raise ConcurrentChange(outcome.command_id)
+        self.rows.put(outcome.command_id, outcome)
+
+
+@dataclass(frozen=True)
 class InMemoryTransaction:
     cases: InMemoryCases
+    outcomes: InMemoryOutcomes
     outbox: InMemoryOutbox
     inbox: InMemoryInbox
 
@@ -55,16 +69,22 @@ class InMemoryTransaction:
 class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
     """The workflow's database in memory: Transactions and ClosureDeadlines.
 
-    ``cases``, ``outbox`` and ``inbox`` are the committed state, for tests to read.
+    ``cases``, ``outcomes``, ``outbox`` and ``inbox`` are the committed state, for tests to read.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.cases: dict[CaseNumber, Case] = {}
+        self.outcomes: dict[str, StoredCommandOutcome] = {}
 
     def begin(self, session: InMemorySession) -> InMemoryTransaction:
-        # Cases are immutable, so a shallow copy is a snapshot.
-        return InMemoryTransaction(InMemoryCases(session.table(self.cases)), session.outbox, session.inbox)
+        # Cases and outcomes are immutable, so a shallow copy is a snapshot.
+        return InMemoryTransaction(
+            InMemoryCases(session.table(self.cases)),
+            InMemoryOutcomes(session.table(self.outcomes)),
+            session.outbox,
+            session.inbox,
+        )
 
     async def due_for_closure(self, *, now: datetime, limit: int) -> list[CaseNumber]:
         due = [

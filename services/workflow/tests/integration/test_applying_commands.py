@@ -13,6 +13,7 @@ from casia_contracts import commands as c
 from casia_contracts.values import CaseType, Classification
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
+from casia_workflow.adapters.mongo import create_indexes, due_for_closure_filter
 
 from ..conftest import Harness
 from ..messages import AUTORIZADO, CLERK, as_received, new_case_number, open_consulta
@@ -124,6 +125,23 @@ async def test_the_timer_closes_a_consulta_20_days_after_information_was_request
     assert (case["status"], case["substatus"]) == ("closed", "closed_ex_officio")
     assert case["closure_due_at"] is None
     assert (await outbox_types(harness, number))[-1] == "es.casia.case.closed_ex_officio"
+
+
+async def test_the_timer_reads_only_its_partial_index(harness: Harness) -> None:
+    await create_indexes(harness.db)
+    command = {
+        "find": "cases",
+        "filter": due_for_closure_filter(harness.clock()),
+        "sort": {"closure_due_at": 1},
+    }
+
+    explained = await harness.db.command("explain", command, verbosity="queryPlanner")
+
+    plan = explained["queryPlanner"]["winningPlan"]
+    plan = plan.get("queryPlan", plan)
+    while "inputStage" in plan and plan["stage"] != "IXSCAN":
+        plan = plan["inputStage"]
+    assert (plan["stage"], plan.get("indexName")) == ("IXSCAN", "closure_due")
 
 
 async def test_unreadable_messages_are_poison(harness: Harness) -> None:

@@ -45,7 +45,9 @@ def test_assigning_takes_the_case() -> None:
     decision = decide(case, Assign(case_number=case.number, actor=BY_CLERK, assignee=CLERK), at=at)
 
     assert (decision.case.substatus, decision.case.assignee) == (Substatus.ASSIGNED, CLERK)
-    assert decision.case.history[-1].observations == "Asignado a Ana Tramitadora Pérez"
+    entry = decision.case.history[-1]
+    assert entry.observations == "Caso asignado"  # everyone reads this; who is for clerks only
+    assert entry.note == f"Asignado a Ana Tramitadora Pérez ({CLERK.nif})"
     assert decision.events == (CaseAssigned(case_number=case.number, at=at, actor=BY_CLERK, assignee=CLERK),)
 
 
@@ -63,7 +65,8 @@ def test_escalating_keeps_the_assignee_until_someone_else_takes_it() -> None:
     ).case
 
     assert escalated.case.assignee == CLERK
-    assert escalated.case.history[-1].observations == "Caso escalado: Normativa"
+    assert escalated.case.history[-1].observations == "Caso escalado"
+    assert escalated.case.history[-1].note == "Normativa"  # the clerk's reasons stay with clerks
     assert escalated.events == (
         CaseEscalated(case_number=case.number, at=at, actor=BY_CLERK, observations="Normativa"),
     )
@@ -188,3 +191,15 @@ def test_a_full_journey_keeps_every_step_in_history() -> None:
         Substatus.RESOLVED,
     ]
     assert case.version == len(case.history) == 8
+
+
+def test_the_answer_of_a_resolution_is_read_in_the_history() -> None:
+    case = case_in(Substatus.ASSIGNED)
+
+    resolved = decide(
+        case,
+        Resolve(case_number=case.number, actor=BY_CLERK, answer="La baja consta desde el día 3."),
+        at=later(case),
+    ).case
+
+    assert resolved.history[-1].observations == "Caso resuelto: La baja consta desde el día 3."

@@ -3,6 +3,7 @@
 import pytest
 
 from casia_workflow.domain import (
+    Action,
     Case,
     CaseRated,
     CommandRefused,
@@ -11,9 +12,10 @@ from casia_workflow.domain import (
     ReasonCode,
     Substatus,
     decide,
+    possible_actions,
 )
 
-from .builders import BY_AUTORIZADO, case_in, later
+from .builders import BY_AUTORIZADO, case_in, later, play
 
 
 def rating(case: Case, score: int, observations: str = "") -> Rate:
@@ -79,3 +81,17 @@ def test_an_open_case_cannot_be_rated() -> None:
         decide(case, rating(case, 5), at=later(case))
 
     assert refused.value.reason_code is ReasonCode.ILLEGAL_TRANSITION
+
+
+def test_what_may_be_asked_of_a_case_follows_the_table_and_the_one_rating() -> None:
+    resolved = case_in(Substatus.RESOLVED)
+    rated = play(resolved, Action.RATE)
+
+    assert possible_actions(resolved) == {Action.RATE}
+    assert possible_actions(rated) == frozenset()
+    assert Action.CLOSE_EX_OFFICIO not in possible_actions(case_in(Substatus.INFORMATION_REQUESTED))
+    assert possible_actions(case_in(Substatus.SUBMITTED)) == {
+        Action.ASSIGN,
+        Action.REQUEST_ANNULMENT,
+        Action.ADD_INFORMATION,
+    }

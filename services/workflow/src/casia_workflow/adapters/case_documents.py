@@ -40,6 +40,7 @@ from casia_workflow.domain import (
     Status,
     Substatus,
     information_deadline,
+    possible_actions,
 )
 
 
@@ -75,6 +76,7 @@ def to_stored(case: Case) -> StoredCase:
         resolution=_resolution(case.resolution) if case.resolution else None,
         rating=_rating(case.rating) if case.rating else None,
         closure_due_at=information_deadline(case),
+        allowed_actions=sorted(action.value for action in possible_actions(case)),
         version=case.version,
     )
 
@@ -171,6 +173,7 @@ def _history(h: HistoryEntry) -> StoredHistoryEntry:
         at=h.at,
         actor=_actor(h.actor),
         observations=h.observations,
+        note=h.note,
     )
 
 
@@ -181,6 +184,7 @@ def _to_history(stored: StoredHistoryEntry) -> HistoryEntry:
         at=stored.at,
         actor=_to_actor(stored.actor),
         observations=stored.observations,
+        note=stored.note,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_read_models import StoredCase
+from casia_read_models import StoredCase, StoredCommandOutcome
+from casia_read_models.cases import CASE_INDEXES, OBSOLETE_CASE_INDEXES
 from casia_runtime.inbox import Inbox, create_inbox_indexes
 from casia_runtime.mongo import Document, Session, first_writer_wins
 from casia_runtime.outbox import Outbox, create_outbox_indexes
@@ -46,9 +47,43 @@ class CaseStore:
         Also the :class:`~casia_workflow.service.ports.ClosureDeadlines` port as it stands.
         """
         cursor = self._cases.find(
-            {"closure_due_at": {"$lte": now}}, {"_id": 1}, sort=[("closure_due_at", ASCENDING)], limit=limit
+            due_for_closure_filter(now), {"_id": 1}, sort=[("closure_due_at", ASCENDING)], limit=limit
         )
         return [CaseNumber(doc["_id"]) async for doc in cursor]
+
+
+def due_for_closure_filter(now: datetime) -> Document:
+    """Cases whose closure is due at ``now``; the ``$type`` implies the partial filter of the
+    ``closure_due`` index, without which MongoDB may not use it."""
+    return {"closure_due_at": {"$type": "date", "$lte": now}}
+
+
+class OutcomeStore:
+    """``command_outcomes`` (the workflow writes, intake reads), kept a week: as long as an
+    Idempotency-Key, so a repeated request still finds what became of its command."""
+
+    RETENTION = timedelta(days=7)
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._outcomes = db[StoredCommandOutcome.COLLECTION]
+
+    async def record(self, outcome: StoredCommandOutcome, *, session: Session) -> None:
+        with first_writer_wins(outcome.command_id):
+            await self._outcomes.insert_one(outcome.to_document(), session=session)
+
+
+async def create_case_indexes(db: AsyncDatabase[Document]) -> None:
+    """Exactly :data:`~casia_read_models.cases.CASE_INDEXES` on ``cases`` (the closure timer's,
+    intake's search and the clerks' work queue), in one command, so a build scans the collection
+    once; drops the indexes they replaced. Idempotent."""
+    cases = db[StoredCase.COLLECTION]
+    present = {index["name"] async for index in await cases.list_indexes()}
+    for name in OBSOLETE_CASE_INDEXES:
+        if name in present:  # replaced: keeping it would cost every write for nothing
+            await cases.drop_index(name)
+    await cases.create_indexes(
+        [IndexModel(list(spec.keys), name=spec.name, **spec.options) for spec in CASE_INDEXES]
+    )
 
 
 def outbox(db: AsyncDatabase[Document]) -> Outbox:
@@ -60,17 +95,10 @@ def inbox(db: AsyncDatabase[Document]) -> Inbox:
 
 
 async def create_indexes(db: AsyncDatabase[Document]) -> None:
-    """Idempotent; run at start. Also serves intake's searches (by authorization and date)."""
-    await db.cases.create_index(
-        [("closure_due_at", ASCENDING)],
-        name="closure_due",
-        partialFilterExpression={"closure_due_at": {"$type": "date"}},
-    )
-    await db.cases.create_index(
-        [("authorization.number", ASCENDING), ("opened_at", ASCENDING)], name="by_authorization_opened"
-    )
-    await db.cases.create_index(
-        [("status", ASCENDING), ("substatus", ASCENDING), ("opened_at", ASCENDING)], name="work_queue"
-    )
+    """Idempotent; run at start."""
+    await create_case_indexes(db)
     await create_outbox_indexes(db[OUTBOX])
     await create_inbox_indexes(db[INBOX])
+    await db[StoredCommandOutcome.COLLECTION].create_index(
+        "at", name="outcome_retention", expireAfterSeconds=int(OutcomeStore.RETENTION.total_seconds())
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from casia_read_models import StoredCommandOutcome
 from casia_runtime.mongo import Document, MongoClient, Session
 from casia_runtime.unit_of_work import MongoTransactions, SessionInbox, SessionOutbox
 from casia_workflow.adapters import mongo as store
@@ -31,8 +32,20 @@ class SessionCases:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionOutcomes:
+    """The CommandOutcomes port within one session."""
+
+    store: store.OutcomeStore
+    session: Session
+
+    async def record(self, outcome: StoredCommandOutcome) -> None:
+        await self.store.record(outcome, session=self.session)
+
+
+@dataclass(frozen=True, slots=True)
 class MongoTransaction:
     cases: SessionCases
+    outcomes: SessionOutcomes
     outbox: SessionOutbox
     inbox: SessionInbox
 
@@ -41,11 +54,19 @@ def workflow_transactions(
     client: MongoClient, db: AsyncDatabase[Document]
 ) -> MongoTransactions[MongoTransaction]:
     """The Transactions port over the workflow's database ``db``."""
-    cases, outbox, inbox = store.CaseStore(db), store.outbox(db), store.inbox(db)
+    cases, outcomes, outbox, inbox = (
+        store.CaseStore(db),
+        store.OutcomeStore(db),
+        store.outbox(db),
+        store.inbox(db),
+    )
 
     def begin(session: Session) -> MongoTransaction:
         return MongoTransaction(
-            SessionCases(cases, session), SessionOutbox(outbox, session), SessionInbox(inbox, session)
+            SessionCases(cases, session),
+            SessionOutcomes(outcomes, session),
+            SessionOutbox(outbox, session),
+            SessionInbox(inbox, session),
         )
 
     return MongoTransactions(client, begin)

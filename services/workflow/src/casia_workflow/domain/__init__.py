@@ -56,7 +56,7 @@ from casia_workflow.domain.commands import (
     Resolve,
 )
 from casia_workflow.domain.decision import Decision
-from casia_workflow.domain.dispatch import decide
+from casia_workflow.domain.dispatch import decide, possible_actions
 from casia_workflow.domain.documents import record_document_rejected, record_document_stored
 from casia_workflow.domain.errors import CommandRefused, ReasonCode
 from casia_workflow.domain.events import (
@@ -163,6 +163,7 @@ __all__ = [
     "last_day_to_answer",
     "next_substatus",
     "open_case",
+    "possible_actions",
     "rate",
     "reclassify",
     "record_document_rejected",

@@ -121,6 +121,9 @@ class HistoryEntry:
     at: datetime
     actor: Actor
     observations: str
+    """What happened, for everyone who may read the case (the autorizado included)."""
+    note: str | None = None
+    """Clerks' words for clerks only (an escalation's reasons, who a case was assigned to)."""
 
 
 @dataclass(frozen=True, kw_only=True)

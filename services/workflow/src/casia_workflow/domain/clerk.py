@@ -19,7 +19,7 @@ from casia_workflow.domain.commands import (
     RequestReclassification,
     Resolve,
 )
-from casia_workflow.domain.decision import Decision, admit, advance, attach, observe, require_text
+from casia_workflow.domain.decision import Decision, admit, advance, attach, noted, observe, require_text
 from casia_workflow.domain.events import (
     AnnulmentRejected,
     CaseAnnulled,
@@ -34,23 +34,24 @@ from casia_workflow.domain.events import (
 def assign(case: Case, command: Assign, *, at: datetime) -> Decision:
     """Take a submitted or escalated case: it becomes assigned to `command.assignee`. Emits CaseAssigned."""
     target = admit(case, command)
-    observations = f"Asignado a {command.assignee.name}"
     changed = advance(
         replace(case, assignee=command.assignee),
         to=target,
         by=command.actor,
         at=at,
-        observations=observations,
+        observations="Caso asignado",
     )
+    changed = noted(changed, f"Asignado a {command.assignee.name} ({command.assignee.nif})")
     event = CaseAssigned(case_number=case.number, at=at, actor=command.actor, assignee=command.assignee)
     return Decision(changed, (event,))
 
 
 def escalate(case: Case, command: Escalate, *, at: datetime) -> Decision:
-    """Pass an assigned case up. The assignee stays until someone else is assigned. Emits CaseEscalated."""
+    """Pass an assigned case up. The assignee stays until someone else is assigned. The clerk's
+    observations are a note for clerks. Emits CaseEscalated."""
     target = admit(case, command)
-    observations = observe("Caso escalado", command.observations)
-    changed = advance(case, to=target, by=command.actor, at=at, observations=observations)
+    changed = advance(case, to=target, by=command.actor, at=at, observations="Caso escalado")
+    changed = noted(changed, command.observations.strip() or None)
     event = CaseEscalated(
         case_number=case.number, at=at, actor=command.actor, observations=command.observations
     )
@@ -126,7 +127,8 @@ def resolve(case: Case, command: Resolve, *, at: datetime) -> Decision:
         answer=answer, documents=tuple(d.document_id for d in documents), at=at, by=command.actor
     )
     changed = replace(case, documents=(*case.documents, *documents), resolution=resolution)
-    changed = advance(changed, to=target, by=command.actor, at=at, observations="Caso resuelto")
+    observations = observe("Caso resuelto", answer)  # the answer is read in the history (guide 4.2.3)
+    changed = advance(changed, to=target, by=command.actor, at=at, observations=observations)
     event = CaseResolved(
         case_number=case.number, at=at, actor=command.actor, answer=answer, documents=documents
     )

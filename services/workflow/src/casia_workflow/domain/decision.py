@@ -51,6 +51,12 @@ def advance(case: Case, *, to: Substatus, by: Actor, at: datetime, observations:
     )
 
 
+def noted(case: Case, note: str | None) -> Case:
+    """`case` with `note` (for clerks only, see HistoryEntry) on its last history entry."""
+    *earlier, last = case.history
+    return replace(case, history=(*earlier, replace(last, note=note)))
+
+
 def require_text(text: str, *, what: str) -> str:
     """`text` trimmed; refuses with missing_text when blank (`what` names it, in Spanish)."""
     trimmed = text.strip()

@@ -33,6 +33,7 @@ from casia_workflow.domain.commands import (
     Resolve,
 )
 from casia_workflow.domain.decision import Decision
+from casia_workflow.domain.states import Action, ActorKind, allowed_actions
 
 
 class _Handler(Protocol):
@@ -55,6 +56,16 @@ _HANDLERS: Final[Mapping[type[CaseCommand], _Handler]] = MappingProxyType(
         CloseExOfficio: close_ex_officio,
     }
 )
+
+
+def possible_actions(case: Case) -> frozenset[Action]:
+    """What people may ask of ``case`` as it stands: the table's actions from its substatus,
+    less a second rating; the timer's own action is not offered. Data rules of a command (a
+    text it must carry, a document it must not repeat) are still checked when it comes."""
+    actions = {action for action in allowed_actions(case.substatus) if action.owner is not ActorKind.SYSTEM}
+    if case.rating is not None:
+        actions.discard(Action.RATE)
+    return frozenset(actions)
 
 
 def decide(case: Case, command: CaseCommand, *, at: datetime) -> Decision:

@@ -24,6 +24,8 @@ class ReasonCode(StrEnum):
     DUPLICATE_DOCUMENT = "duplicate_document"
     UNKNOWN_DOCUMENT = "unknown_document"
     DOCUMENT_ALREADY_DECIDED = "document_already_decided"
+    STALE_VERSION = "stale_version"
+    """The sender saw an older version of the case than the one it has now (If-Match)."""
 
 
 class CommandRefused(Exception):

@@ -82,7 +82,9 @@ def _decide_annulment(cmd: c.DecideAnnulment, actor: d.Actor) -> d.CaseCommand:
 
 
 def _assign(cmd: c.AssignCase, actor: d.Actor) -> d.CaseCommand:
-    return d.Assign(case_number=d.CaseNumber(cmd.case_number), actor=actor, assignee=person(cmd.by))
+    """To the named clerk, or to the clerk who gives the command."""
+    assignee = person(cmd.assignee or cmd.by)
+    return d.Assign(case_number=d.CaseNumber(cmd.case_number), actor=actor, assignee=assignee)
 
 
 _AUTORIZADO = frozenset({c.AddInformation, c.Reclassify, c.RequestAnnulment, c.RateCase})

@@ -17,6 +17,7 @@ from casia_contracts import case_events, commands, documents
 from casia_contracts.base import Message
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
+from casia_read_models import CommandResult, StoredCommandOutcome
 from casia_runtime.clock import Clock, to_milliseconds
 from casia_runtime.consumer import NotYet, PoisonMessage
 from casia_runtime.logging import bound_correlation, get_logger
@@ -29,6 +30,7 @@ from casia_workflow.service.ports import CaseRepository, ClosureDeadlines, Trans
 log = get_logger(__name__)
 
 SOURCE = "/casia/workflow"
+COMMAND_TYPE_PREFIX = "es.casia.case.command."
 EVENTS_PER_VERSION = 1000  # far more than one decision emits; the last slot is for a rejection
 EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
 
@@ -112,8 +114,10 @@ class Workflow:
             if cause.message_id and await tx.inbox.seen(cause.message_id):
                 return 0
             case = await tx.cases.get(case_number)
-            outbound = await self._decide_and_store(tx.cases, case, decider, cause, at=at)
+            outbound, outcome = await self._decide_and_store(tx.cases, case, decider, cause, at=at)
             await tx.outbox.add(outbound)
+            if outcome is not None:
+                await tx.outcomes.record(outcome)
             if cause.message_id:
                 await tx.inbox.record(cause.message_id, at=at)
             return len(outbound)
@@ -125,27 +129,30 @@ class Workflow:
 
     async def _decide_and_store(
         self, cases: CaseRepository, case: d.Case | None, decider: Decider, cause: Cause, *, at: datetime
-    ) -> list[OutboundMessage]:
+    ) -> tuple[list[OutboundMessage], StoredCommandOutcome | None]:
+        """The events to publish, and what became of the command (None for what is no command)."""
         try:
             decision = decider(case, at)
         except d.CommandRefused as refusal:
             log.info("command.refused", reason_code=refusal.reason_code, reason=refusal.message)
-            return self._rejection(case, refusal, cause, at=at)
+            refused = _outcome(cause, case, at=at, refusal=refusal)
+            return self._rejection(case, refusal, cause, at=at), refused
         if case is None:
             await cases.add(decision.case)
         else:
             await cases.replace(decision.case, expected_version=case.version)
-        return [
+        events = [
             _outbound(public_event(decision.case, event), cause=cause, index=i, at=at)
             for i, event in enumerate(decision.events)
         ]
+        return events, _outcome(cause, decision.case, at=at)
 
     def _rejection(
         self, case: d.Case | None, refusal: d.CommandRefused, cause: Cause, *, at: datetime
     ) -> list[OutboundMessage]:
         if case is None or cause.message_id is None or cause.command_type is None:
             return []  # nothing to report on: no case, or the timer's own no-op
-        if not cause.command_type.startswith("es.casia.case.command."):
+        if not cause.command_type.startswith(COMMAND_TYPE_PREFIX):
             return []  # document outcomes refused (e.g. duplicates) are not the user's business
         fields = base(case, d.DomainEvent(case_number=case.number, at=at, actor=cause.sender))
         rejected = case_events.CommandRejected(
@@ -157,6 +164,24 @@ class Workflow:
         )
         # After the events of the version it refers to, whichever instance wrote them.
         return [_outbound(rejected, cause=cause, index=EVENTS_PER_VERSION - 1, at=at)]
+
+
+def _outcome(
+    cause: Cause, case: d.Case | None, *, at: datetime, refusal: d.CommandRefused | None = None
+) -> StoredCommandOutcome | None:
+    """The outcome of a command (applied, or refused and why); None for the timer's work and
+    document outcomes, which no request waits for."""
+    if cause.message_id is None or not (cause.command_type or "").startswith(COMMAND_TYPE_PREFIX):
+        return None
+    return StoredCommandOutcome(
+        command_id=cause.message_id,
+        case_number=case.number if case is not None else "",
+        result=CommandResult.REFUSED if refusal else CommandResult.APPLIED,
+        version=case.version if case is not None else 0,
+        reason_code=str(refusal.reason_code) if refusal else None,
+        reason=refusal.message if refusal else None,
+        at=at,
+    )
 
 
 def _sender(data: Message) -> d.Actor:
@@ -183,7 +208,7 @@ def _decider_for(data: Message, event: RawEvent) -> Decider:
             opening = opening_command(data)
             return lambda case, at: _open(case, opening, opened_at=to_milliseconds(event.time))
         case commands.PersonCommand():
-            return _existing(_deciding(case_command(data)))
+            return _existing(_seen_at(data.expected_version, _deciding(case_command(data))))
         case documents.DocumentStored():
             stored = data
             return _known(
@@ -210,6 +235,22 @@ def _open(case: d.Case | None, command: d.OpenCase, *, opened_at: datetime) -> d
 
 def _deciding(command: d.CaseCommand) -> Callable[[d.Case, datetime], d.Decision]:
     return lambda case, at: d.decide(case, command, at=at)
+
+
+def _seen_at(
+    expected_version: int | None, decide: Callable[[d.Case, datetime], d.Decision]
+) -> Callable[[d.Case, datetime], d.Decision]:
+    """Refuse (stale_version) a command whose sender saw another version of the case (If-Match)."""
+
+    def decider(case: d.Case, at: datetime) -> d.Decision:
+        if expected_version is not None and case.version != expected_version:
+            raise d.CommandRefused(
+                d.ReasonCode.STALE_VERSION,
+                "El caso ha cambiado desde que lo consultó; consúltelo de nuevo antes de actuar.",
+            )
+        return decide(case, at)
+
+    return decider
 
 
 def _existing(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:

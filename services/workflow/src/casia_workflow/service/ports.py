@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, TypeAlias
 
+from casia_read_models import StoredCommandOutcome
 from casia_runtime import ports
 from casia_workflow.domain import Case, CaseNumber
 
@@ -36,11 +37,23 @@ class CaseRepository(Protocol):
         ...
 
 
+class CommandOutcomes(Protocol):
+    """What became of each command, as one transaction records it (read by intake to answer)."""
+
+    async def record(self, outcome: StoredCommandOutcome) -> None:
+        """Record the outcome of ``outcome.command_id``. Raises ConcurrentChange if it already was."""
+        ...
+
+
 class Transaction(ports.MessageTransaction, Protocol):
-    """One unit of work: the cases, the outbox and the inbox, committed together or not at all."""
+    """One unit of work: the cases, the outcomes of commands, the outbox and the inbox,
+    committed together or not at all."""
 
     @property
     def cases(self) -> CaseRepository: ...
+
+    @property
+    def outcomes(self) -> CommandOutcomes: ...
 
 
 Transactions: TypeAlias = ports.Transactions[Transaction]
