@@ -57,15 +57,26 @@ async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def new_autorizado(*, roles: tuple[Role, ...] = (Role.AUTORIZADO,)) -> Autorizado:
-    authorization = AuthorizationClaim(
-        number=str(random.randint(1_000_000, 9_999_999)),
-        holder_nif="B12345674",
-        business_name="Gestoría Pruebas & Cía SL",
+def new_nif() -> str:
+    number = f"{random.randint(10_000_000, 99_999_999)}"
+    return number + "TRWAGMYFPDXBNJZSQVHLCKE"[int(number) % 23]
+
+
+def new_autorizado(
+    *, roles: tuple[Role, ...] = (Role.AUTORIZADO,), authorizations: tuple[AuthorizationClaim, ...] = ()
+) -> Autorizado:
+    """A new user with an authorization of their own (the first of ``authorizations`` if given:
+    a user may hold several)."""
+    authorizations = authorizations or (
+        AuthorizationClaim(
+            number=str(random.randint(1_000_000, 9_999_999)),
+            holder_nif="B12345674",
+            business_name="Gestoría Pruebas & Cía SL",
+        ),
     )
-    nif = f"{random.randint(10_000_000, 99_999_999)}"
-    nif += "TRWAGMYFPDXBNJZSQVHLCKE"[int(nif) % 23]
-    claims = Claims(sub=nif, name="Ana Pérez Núñez", roles=roles, authorizations=(authorization,))
+    authorization = authorizations[0]
+    nif = new_nif()
+    claims = Claims(sub=nif, name="Ana Pérez Núñez", roles=roles, authorizations=authorizations)
     token = mint_dev_token(dev_secret(Settings.from_env()), claims, now=int(time.time()), ttl_seconds=600)
     return Autorizado(nif=nif, name=claims.name, authorization=authorization, token=token)
 
@@ -78,3 +89,31 @@ def autorizado() -> Autorizado:
 @pytest.fixture
 def email() -> str:
     return f"autorizado-{uuid.uuid4().hex[:10]}@gestoria-pruebas.es"
+
+
+@dataclass(frozen=True)
+class Tramitador:
+    """A clerk of the test's own, and their token (no authorizations: clerks act across them)."""
+
+    nif: str
+    name: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @staticmethod
+    def case_path(case_number: str) -> str:
+        return f"/v1/backoffice/cases/{case_number}"
+
+
+def new_tramitador(name: str = "Luis Gómez Ruiz") -> Tramitador:
+    claims = Claims(sub=new_nif(), name=name, roles=(Role.TRAMITADOR,), authorizations=())
+    token = mint_dev_token(dev_secret(Settings.from_env()), claims, now=int(time.time()), ttl_seconds=600)
+    return Tramitador(nif=claims.sub, name=name, token=token)
+
+
+@pytest.fixture
+def tramitador() -> Tramitador:
+    return new_tramitador()

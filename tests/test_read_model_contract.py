@@ -11,7 +11,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_intake.adapters.mongo import MongoCaseReader, MongoContacts
-from casia_intake.entrypoints.schemas import CaseView
+from casia_intake.entrypoints.views import Audience, CaseView
 from casia_intake.service.ports import Contact
 from casia_intake.settings import IntakeSettings
 from casia_notifier.adapters.mongo import ContactsReader
@@ -127,7 +127,7 @@ async def test_a_resolutions_documents_reach_the_case_detail(db: AsyncDatabase[D
     read = await MongoCaseReader(db).get(case.number)
     assert read is not None
 
-    view = CaseView.from_stored(read)
+    view = CaseView.of(read, Audience.AUTORIZADO)
 
     assert view.resolution is not None
     assert view.resolution.answer == "Baja procesada."

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -26,7 +26,7 @@ from casia_intake.service.ports import (
     IdempotencyRecord,
     IdempotencyScope,
 )
-from casia_read_models import StoredCase
+from casia_read_models import StoredCase, StoredCommandOutcome
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Session
 
@@ -55,24 +55,22 @@ class InMemoryIdempotencyKeys:
         return self.records.get(scope)
 
     async def claim(
-        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+        self, scope: IdempotencyScope, record: IdempotencyRecord, *, at: datetime
     ) -> IdempotencyRecord:
         await asyncio.sleep(0)
         stored = self.records.get(scope)
         if stored is not None:  # a concurrent request won: its record, not ours
             return stored
-        record = IdempotencyRecord(case_number=case_number, request_hash=request_hash, published=False)
-        self.records[scope] = record
+        claimed = replace(record, published=False)
+        self.records[scope] = claimed
         self.claimed_at[scope] = at
-        return record
+        return claimed
 
     async def mark_published(self, scope: IdempotencyScope) -> None:
         await asyncio.sleep(0)
         stored = self.records.get(scope)
         if stored is not None:  # like an update_one that matches nothing
-            self.records[scope] = IdempotencyRecord(
-                case_number=stored.case_number, request_hash=stored.request_hash, published=True
-            )
+            self.records[scope] = replace(stored, published=True)
 
 
 @dataclass(frozen=True)
@@ -94,6 +92,8 @@ class RecordingCommandSender:
         self.down = False
         self.unacknowledged = False
         self.refused = 0
+        self.then: Callable[[SentCommand], None] | None = None
+        """What a test has happen once a command is acknowledged (the workflow deciding)."""
 
     async def send(self, command: Message, *, command_id: str, correlation_id: str, at: datetime) -> None:
         await asyncio.sleep(0)
@@ -103,7 +103,10 @@ class RecordingCommandSender:
         if self.unacknowledged:
             self.kept.append(SentCommand(command, command_id, correlation_id, at))
             raise DeliveryUnknown("the fake broker took it and said nothing")
-        self.sent.append(SentCommand(command, command_id, correlation_id, at))
+        sent = SentCommand(command, command_id, correlation_id, at)
+        self.sent.append(sent)
+        if self.then is not None:
+            self.then(sent)
 
 
 class FakeProducer:
@@ -151,9 +154,20 @@ class InMemoryCaseReader:
         await asyncio.sleep(0)
         return self.cases.get(case_number)  # immutable: no copy needed
 
-    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
-        """No workflow runs beside the fake: what is stored now is all there will be."""
-        return await self.get(case_number)
+
+class InMemoryCommandOutcomes:
+    """CommandOutcomes: what a test (or :class:`ActingWorkflow`) records; no one else decides."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, StoredCommandOutcome] = {}
+
+    def record(self, outcome: StoredCommandOutcome) -> None:
+        self.outcomes[outcome.command_id] = outcome
+
+    async def wait_for(self, command_id: str, *, within: float) -> StoredCommandOutcome | None:
+        """What is recorded now is all there will be: nothing runs beside the fake."""
+        await asyncio.sleep(0)
+        return self.outcomes.get(command_id)
 
 
 class InMemoryContacts:

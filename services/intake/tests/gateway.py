@@ -18,18 +18,25 @@ from casia_contracts.values import AuthorizationRef
 from casia_intake.app import create_app
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_intake.domain.catalog import load_catalog
+from casia_intake.service.actions import CaseActions
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
+from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
+from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome
 from casia_runtime.testing.clock import ManualClock
 
 from .builders import AUTHORIZATION, AUTORIZADO, DEV_SECRET, dev_settings
+from .fake_search import InMemoryCaseFinder
 from .fakes import (
     InMemoryCaseNumbers,
     InMemoryCaseReader,
+    InMemoryCommandOutcomes,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
     RecordingCommandSender,
+    SentCommand,
 )
 
 PROBLEM = "application/problem+json"
@@ -54,6 +61,7 @@ class Gateway:
     cases: InMemoryCaseReader
     contacts: InMemoryContacts
     sender: RecordingCommandSender
+    outcomes: InMemoryCommandOutcomes
 
     def headers(
         self,
@@ -71,6 +79,42 @@ class Gateway:
         token = mint_dev_token(DEV_SECRET, claims, now=int(time.time()), ttl_seconds=300)
         return {"Authorization": f"Bearer {token}"}
 
+    def workflow_leaves(self, stored: StoredCase) -> None:
+        """The workflow, faked: each command acknowledged from now on is applied and leaves the
+        case as ``stored``."""
+
+        def apply(sent: SentCommand) -> None:
+            self.cases.add(stored)
+            self.outcomes.record(
+                StoredCommandOutcome(
+                    command_id=sent.command_id,
+                    case_number=stored.case_number,
+                    result=CommandResult.APPLIED,
+                    version=stored.version,
+                    at=sent.at,
+                )
+            )
+
+        self.sender.then = apply
+
+    def workflow_refuses(self, reason_code: str, reason: str) -> None:
+        """The workflow, faked: each command acknowledged from now on is refused."""
+
+        def refuse(sent: SentCommand) -> None:
+            self.outcomes.record(
+                StoredCommandOutcome(
+                    command_id=sent.command_id,
+                    case_number=sent.command.case_number,
+                    result=CommandResult.REFUSED,
+                    version=1,
+                    reason_code=reason_code,
+                    reason=reason,
+                    at=sent.at,
+                )
+            )
+
+        self.sender.then = refuse
+
     def sent_commands(self) -> list[OpenCase]:
         return [s.command for s in self.sender.sent if isinstance(s.command, OpenCase)]
 
@@ -80,19 +124,25 @@ async def serving_fakes() -> AsyncIterator[Gateway]:
     """The app over fresh fakes; the clock stands still at ``ManualClock``'s start."""
     settings = dev_settings(read_your_writes_seconds=0, retry_after_seconds=7)
     clock, cases, contacts = ManualClock(), InMemoryCaseReader(), InMemoryContacts()
+    outcomes = InMemoryCommandOutcomes()
     sender = RecordingCommandSender()
     app = create_app(settings)
+    commands = CommandPath(
+        sender=sender, outcomes=outcomes, requests=Requests(InMemoryIdempotencyKeys()), wait_seconds=0
+    )
     app.state.intake = IntakeApp(
         settings=settings,
         catalog=load_catalog(),
-        opening=CaseOpening(numbers=InMemoryCaseNumbers(), keys=InMemoryIdempotencyKeys(), sender=sender),
+        opening=CaseOpening(numbers=InMemoryCaseNumbers(), commands=commands),
+        actions=CaseActions(commands),
         cases=cases,
+        finder=InMemoryCaseFinder(cases.cases),
         contacts=contacts,
         clock=clock,
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield Gateway(client, settings, clock, cases, contacts, sender)
+        yield Gateway(client, settings, clock, cases, contacts, sender, outcomes)
 
 
 def assert_problem(response: httpx.Response, status: int, kind: str) -> None:

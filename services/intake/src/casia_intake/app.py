@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from casia_intake.auth import TokenVerifier, auth_config
 from casia_intake.bootstrap import lifespan_for
-from casia_intake.entrypoints import account, cases, system
+from casia_intake.entrypoints import account, actions, backoffice, cases, search_routes, system
+from casia_intake.entrypoints.answers import install_answers
 from casia_intake.entrypoints.middleware import BodyLimit, RequestIds, UnexpectedErrors
 from casia_intake.entrypoints.problems import install_problem_handlers
 from casia_intake.settings import IntakeSettings
@@ -29,6 +30,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     )
     app.state.verifier = TokenVerifier(auth)
     install_problem_handlers(app, retry_after_seconds=settings.retry_after_seconds)
+    install_answers(app, retry_after_seconds=settings.retry_after_seconds)
 
     # Last added runs first: ids for everything, errors answered within the app, then the body
     # limit, before any route reads.
@@ -37,5 +39,9 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     app.add_middleware(RequestIds)
     app.include_router(system.router)
     app.include_router(account.router)
+    app.include_router(search_routes.autorizado_router)
     app.include_router(cases.router)
+    app.include_router(actions.router)
+    app.include_router(search_routes.backoffice_router)
+    app.include_router(backoffice.router)
     return app

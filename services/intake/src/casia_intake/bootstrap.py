@@ -18,9 +18,14 @@ from casia_intake.adapters.mongo import (
     MongoIdempotencyKeys,
     create_indexes,
 )
+from casia_intake.adapters.outcomes import MongoCommandOutcomes
+from casia_intake.adapters.search import MongoCaseFinder
 from casia_intake.domain.catalog import load_catalog
+from casia_intake.service.actions import CaseActions
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
+from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import RELAY_LEASES
@@ -38,14 +43,15 @@ def build_intake(
     *,
     db: AsyncDatabase[Document],
     producer: Producer,
-    cases: MongoCaseReader | None = None,
+    outcomes: MongoCommandOutcomes | None = None,
     on_kept: Callable[[], None] = lambda: None,
 ) -> IntakeApp:
     """The routes' collaborators over MongoDB ``db`` and a Kafka ``producer``.
 
-    ``cases`` is the reader whose change stream the caller runs (see the lifespan); without it,
-    waiting for a new case falls back to one read after the read-your-writes time. ``on_kept``
-    is called when a command Kafka did not acknowledge was kept in the outbox (it wakes the relay).
+    ``outcomes`` is the reader whose change stream the caller runs (see the lifespan); without
+    it, waiting for a command's outcome ends with one read after the read-your-writes time.
+    ``on_kept`` is called when a command Kafka did not acknowledge was kept in the outbox (it
+    wakes the relay).
     """
     sender = KafkaCommandSender(
         producer,
@@ -53,11 +59,19 @@ def build_intake(
         timeout_seconds=settings.kafka_publish_timeout_seconds,
         on_kept=on_kept,
     )
+    commands = CommandPath(
+        sender=sender,
+        outcomes=outcomes or MongoCommandOutcomes(db),
+        requests=Requests(MongoIdempotencyKeys(db)),
+        wait_seconds=settings.read_your_writes_seconds,
+    )
     return IntakeApp(
         settings=settings,
         catalog=load_catalog(),
-        opening=CaseOpening(numbers=MongoCaseNumbers(db), keys=MongoIdempotencyKeys(db), sender=sender),
-        cases=cases or MongoCaseReader(db),
+        opening=CaseOpening(numbers=MongoCaseNumbers(db), commands=commands),
+        actions=CaseActions(commands),
+        cases=MongoCaseReader(db),
+        finder=MongoCaseFinder(db),
         contacts=MongoContacts(db),
         clock=utc_now_ms,
     )
@@ -65,7 +79,7 @@ def build_intake(
 
 def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Opens the clients, serves at once, and brings MongoDB's indexes, the Kafka producer, the
-    outbox relay and the change stream of new cases up in the background as they allow."""
+    outbox relay and the change stream of command outcomes up in the background as they allow."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,11 +93,13 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
         relay = relay_for(
             db[OUTBOX], db[RELAY_LEASES], publisher=publisher, owner=instance_id(), settings=settings
         )
-        cases = MongoCaseReader(db, watching=watching[settings.mongo_db])
-        app.state.intake = build_intake(settings, db=db, producer=publisher, cases=cases, on_kept=relay.wake)
+        outcomes = MongoCommandOutcomes(db, watching=watching[settings.mongo_db])
+        app.state.intake = build_intake(
+            settings, db=db, producer=publisher, outcomes=outcomes, on_kept=relay.wake
+        )
         startup = Startup(
             steps=[("mongodb", partial(create_indexes, db)), ("kafka", broker_start(broker))],
-            loops=[relay.run, cases.watch],
+            loops=[relay.run, outcomes.watch],
         )
         s3 = make_s3_client(settings)
         app.state.readiness = Readiness(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
@@ -24,10 +24,12 @@ from casia_intake.adapters.mongo import (
     MongoContacts,
     MongoIdempotencyKeys,
 )
+from casia_intake.adapters.outcomes import MongoCommandOutcomes
 from casia_intake.service.ports import (
     BrokerUnavailable,
     CaseNumbers,
     CaseReader,
+    CommandOutcomes,
     CommandSender,
     Contact,
     ContactStore,
@@ -35,7 +37,7 @@ from casia_intake.service.ports import (
     IdempotencyKeys,
     IdempotencyRecord,
 )
-from casia_read_models import StoredCase
+from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome
 from casia_runtime.mongo import Document
 
 from ..builders import T0, new_scope, open_command, stored_case
@@ -43,6 +45,7 @@ from ..fakes import (
     FakeProducer,
     InMemoryCaseNumbers,
     InMemoryCaseReader,
+    InMemoryCommandOutcomes,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
     KeptMessages,
@@ -61,13 +64,19 @@ class Backend:
     contacts: ContactStore
     store_case: Callable[[StoredCase], Awaitable[None]]
     """Store a case document as the workflow does (intake itself never writes cases)."""
+    outcomes: CommandOutcomes
+    record_outcome: Callable[[StoredCommandOutcome], Awaitable[None]]
+    """Record a command's outcome as the workflow does."""
 
 
 def in_memory() -> Backend:
-    cases = InMemoryCaseReader()
+    cases, outcomes = InMemoryCaseReader(), InMemoryCommandOutcomes()
 
     async def store_case(stored: StoredCase) -> None:
         cases.add(stored)
+
+    async def record_outcome(outcome: StoredCommandOutcome) -> None:
+        outcomes.record(outcome)
 
     return Backend(
         numbers=InMemoryCaseNumbers(),
@@ -75,6 +84,8 @@ def in_memory() -> Backend:
         cases=cases,
         contacts=InMemoryContacts(),
         store_case=store_case,
+        outcomes=outcomes,
+        record_outcome=record_outcome,
     )
 
 
@@ -82,12 +93,17 @@ def in_mongo(db: AsyncDatabase[Document]) -> Backend:
     async def store_case(stored: StoredCase) -> None:
         await db.cases.insert_one(stored.to_document())
 
+    async def record_outcome(outcome: StoredCommandOutcome) -> None:
+        await db[StoredCommandOutcome.COLLECTION].insert_one(outcome.to_document())
+
     return Backend(
         numbers=MongoCaseNumbers(db),
         keys=MongoIdempotencyKeys(db),
         cases=MongoCaseReader(db),
         contacts=MongoContacts(db),
         store_case=store_case,
+        outcomes=MongoCommandOutcomes(db),
+        record_outcome=record_outcome,
     )
 
 
@@ -137,22 +153,27 @@ async def test_an_unclaimed_scope_is_not_found(backend: Backend) -> None:
     assert await backend.keys.find(new_scope()) is None
 
 
+def record(case_number: str, request_hash: str = HASH) -> IdempotencyRecord:
+    """A record for ``case_number``, its command id derived from it (each claim's own)."""
+    return IdempotencyRecord(case_number, f"command-{case_number}", request_hash, published=False)
+
+
 async def test_a_claim_is_found_unpublished(backend: Backend) -> None:
     scope = new_scope()
 
-    claimed = await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+    claimed = await backend.keys.claim(scope, record("CAS-2026-0000001"), at=T0)
 
-    expected = IdempotencyRecord(case_number="CAS-2026-0000001", request_hash=HASH, published=False)
+    expected = record("CAS-2026-0000001")
     assert claimed == expected
     assert await backend.keys.find(scope) == expected
 
 
 async def test_a_claim_after_another_returns_the_stored_record_and_stores_nothing(backend: Backend) -> None:
     scope = new_scope()
-    first = await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+    first = await backend.keys.claim(scope, record("CAS-2026-0000001"), at=T0)
 
     second = await backend.keys.claim(
-        scope, case_number="CAS-2026-0000002", request_hash="b" * 64, at=T0 + timedelta(seconds=1)
+        scope, record("CAS-2026-0000002", "b" * 64), at=T0 + timedelta(seconds=1)
     )
 
     assert second == first
@@ -163,10 +184,7 @@ async def test_concurrent_claims_all_return_the_winners_record(backend: Backend)
     scope = new_scope()
 
     records = await asyncio.gather(
-        *(
-            backend.keys.claim(scope, case_number=f"CAS-2026-{n:07d}", request_hash=HASH, at=T0)
-            for n in range(1, 11)
-        )
+        *(backend.keys.claim(scope, record(f"CAS-2026-{n:07d}"), at=T0) for n in range(1, 11))
     )
 
     winner = await backend.keys.find(scope)
@@ -181,7 +199,7 @@ async def test_scopes_differ_by_caller_authorization_and_key(backend: Backend) -
         type(scope)(caller="87654321X", authorization=scope.authorization, key=scope.key),
         type(scope)(caller=scope.caller, authorization="7654321", key=scope.key),
     ]
-    await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+    await backend.keys.claim(scope, record("CAS-2026-0000001"), at=T0)
 
     for other in others:
         assert await backend.keys.find(other) is None
@@ -189,15 +207,13 @@ async def test_scopes_differ_by_caller_authorization_and_key(backend: Backend) -
 
 async def test_mark_published_is_visible_to_find_and_to_a_later_claim(backend: Backend) -> None:
     scope = new_scope()
-    await backend.keys.claim(scope, case_number="CAS-2026-0000001", request_hash=HASH, at=T0)
+    await backend.keys.claim(scope, record("CAS-2026-0000001"), at=T0)
 
     await backend.keys.mark_published(scope)
 
-    published = IdempotencyRecord(case_number="CAS-2026-0000001", request_hash=HASH, published=True)
+    published = replace(record("CAS-2026-0000001"), published=True)
     assert await backend.keys.find(scope) == published
-    assert (
-        await backend.keys.claim(scope, case_number="CAS-2026-0000002", request_hash=HASH, at=T0) == published
-    )
+    assert await backend.keys.claim(scope, record("CAS-2026-0000002"), at=T0) == published
 
 
 async def test_mark_published_of_an_unclaimed_scope_claims_nothing(backend: Backend) -> None:
@@ -223,6 +239,29 @@ async def test_a_stored_case_is_read_as_the_workflow_stored_it(backend: Backend)
 
     assert found == stored
     assert await backend.cases.get("CAS-2026-0000008") is None
+
+
+# --- CommandOutcomes -----------------------------------------------------------------------------
+
+
+async def test_an_outcome_not_recorded_is_none_after_the_wait(backend: Backend) -> None:
+    assert await backend.outcomes.wait_for("cmd-never", within=0.05) is None
+
+
+async def test_a_recorded_outcome_is_read_as_the_workflow_recorded_it(backend: Backend) -> None:
+    refused = StoredCommandOutcome(
+        command_id="cmd-7",
+        case_number="CAS-2026-0000007",
+        result=CommandResult.REFUSED,
+        version=3,
+        reason_code="illegal_transition",
+        reason="No se puede «Valorar» un caso en estado Abierto/Asignado.",
+        at=T0,
+    )
+    await backend.record_outcome(refused)
+
+    assert await backend.outcomes.wait_for("cmd-7", within=0) == refused
+    assert await backend.outcomes.wait_for("cmd-8", within=0) is None
 
 
 # --- ContactStore --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Read-your-writes over MongoDB's change stream: a waiting request learns of its case at once."""
+"""Waiting for a command's outcome over MongoDB's change stream: a waiting request learns of it
+the moment the workflow records it."""
 
 from __future__ import annotations
 
@@ -9,28 +10,34 @@ from collections.abc import AsyncIterator
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_intake.adapters.mongo import MongoCaseReader
-from casia_read_models import StoredCase
+from casia_intake.adapters.outcomes import MongoCommandOutcomes
+from casia_read_models import CommandResult, StoredCommandOutcome
 from casia_runtime.mongo import Document
 
-from ..builders import stored_case
+from ..builders import T0
 
 pytestmark = pytest.mark.integration
 
 
-class CountingReader(MongoCaseReader):
+def applied(command_id: str) -> StoredCommandOutcome:
+    return StoredCommandOutcome(
+        command_id=command_id, case_number="CAS-2026-0000001", result=CommandResult.APPLIED, version=2, at=T0
+    )
+
+
+class CountingOutcomes(MongoCommandOutcomes):
     """Counts direct reads: an answer from the change stream needs only the first one."""
 
     reads = 0
 
-    async def get(self, case_number: str) -> StoredCase | None:
+    async def get(self, command_id: str) -> StoredCommandOutcome | None:
         self.reads += 1
-        return await super().get(case_number)
+        return await super().get(command_id)
 
 
 @pytest.fixture
-async def reader(db: AsyncDatabase[Document]) -> AsyncIterator[CountingReader]:
-    reader = CountingReader(db)
+async def outcomes(db: AsyncDatabase[Document]) -> AsyncIterator[CountingOutcomes]:
+    reader = CountingOutcomes(db)
     watching = asyncio.create_task(reader.watch())
     await asyncio.sleep(0.5)  # the stream is open before the test inserts
     yield reader
@@ -39,30 +46,28 @@ async def reader(db: AsyncDatabase[Document]) -> AsyncIterator[CountingReader]:
         await watching
 
 
-async def test_a_case_stored_while_waiting_is_delivered_by_the_change_stream(
-    reader: CountingReader, db: AsyncDatabase[Document]
+async def test_an_outcome_recorded_while_waiting_is_delivered_by_the_change_stream(
+    outcomes: CountingOutcomes, db: AsyncDatabase[Document]
 ) -> None:
-    async def workflow_stores_it() -> None:
+    async def workflow_records_it() -> None:
         await asyncio.sleep(0.3)
-        await db.cases.insert_one(stored_case("CAS-2026-0000001").to_document())
+        await db[StoredCommandOutcome.COLLECTION].insert_one(applied("cmd-1").to_document())
 
-    storing = asyncio.create_task(workflow_stores_it())
-    found = await reader.wait_for("CAS-2026-0000001", within=60.0)
-    await storing
+    recording = asyncio.create_task(workflow_records_it())
+    found = await outcomes.wait_for("cmd-1", within=60.0)
+    await recording
 
-    assert found == stored_case("CAS-2026-0000001")
-    assert reader.reads == 1  # the stream answered; the fallback read after the wait never ran
+    assert found == applied("cmd-1")
+    assert outcomes.reads == 1  # the stream answered; the fallback read after the wait never ran
 
 
-async def test_a_case_already_stored_is_returned_without_waiting(
-    reader: CountingReader, db: AsyncDatabase[Document]
+async def test_an_outcome_already_recorded_is_returned_without_waiting(
+    outcomes: CountingOutcomes, db: AsyncDatabase[Document]
 ) -> None:
-    await db.cases.insert_one(stored_case("CAS-2026-0000002").to_document())
+    await db[StoredCommandOutcome.COLLECTION].insert_one(applied("cmd-2").to_document())
 
-    found = await reader.wait_for("CAS-2026-0000002", within=0.0)
-
-    assert found is not None
+    assert await outcomes.wait_for("cmd-2", within=0.0) == applied("cmd-2")
 
 
-async def test_a_case_never_stored_gives_none_after_the_wait(reader: CountingReader) -> None:
-    assert await reader.wait_for("CAS-2026-0000003", within=0.3) is None
+async def test_an_outcome_never_recorded_gives_none_after_the_wait(outcomes: CountingOutcomes) -> None:
+    assert await outcomes.wait_for("cmd-3", within=0.3) is None

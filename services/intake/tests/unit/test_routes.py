@@ -59,11 +59,12 @@ async def test_a_malformed_body_is_422_validation_error_naming_each_field(gatewa
 
 
 async def test_opening_answers_201_with_the_case_once_the_read_store_has_it(gateway: Gateway) -> None:
-    gateway.cases.add(stored_case(FIRST_NUMBER))  # as if the workflow had already stored it
+    gateway.workflow_leaves(stored_case(FIRST_NUMBER))
 
     response = await gateway.client.post(CASES, json=BODY, headers=gateway.headers())
 
     assert response.status_code == 201, response.text
+    assert response.headers["ETag"] == '"1"'
     assert response.headers["Location"] == f"{CASES}/{FIRST_NUMBER}"
     assert response.json()["case_number"] == FIRST_NUMBER
     assert (response.json()["status"], response.json()["substatus"]) == ("open", "submitted")

@@ -6,20 +6,19 @@ reads ``cases`` (written by workflow).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
 from casia_read_models import StoredCase, StoredContact
 from casia_runtime.logging import get_logger
-from casia_runtime.mongo import Document, unavailable
+from casia_runtime.mongo import Document
 from casia_runtime.outbox import create_outbox_indexes
 
 log = get_logger(__name__)
@@ -68,9 +67,9 @@ class MongoIdempotencyKeys:
         return _record(found) if found else None
 
     async def claim(
-        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+        self, scope: IdempotencyScope, record: IdempotencyRecord, *, at: datetime
     ) -> IdempotencyRecord:
-        """Store the key for this case; if a concurrent request won, return its record.
+        """Store the key's record; if a concurrent request won, return its record.
 
         Raises DuplicateKeyError in the rare case the winner's record expired in between.
         """
@@ -79,8 +78,9 @@ class MongoIdempotencyKeys:
             await self._keys.insert_one(
                 {
                     "_id": key_id,
-                    "case_number": case_number,
-                    "request_hash": request_hash,
+                    "case_number": record.case_number,
+                    "command_id": record.command_id,
+                    "request_hash": record.request_hash,
                     "published": False,
                     "created_at": at,
                 }
@@ -90,7 +90,7 @@ class MongoIdempotencyKeys:
             if found is None:  # expired between the two calls: the caller may retry
                 raise
             return _record(found)
-        return IdempotencyRecord(case_number=case_number, request_hash=request_hash, published=False)
+        return replace(record, published=False)
 
     async def mark_published(self, scope: IdempotencyScope) -> None:
         await self._keys.update_one({"_id": scope.id}, {"$set": {"published": True}})
@@ -99,6 +99,7 @@ class MongoIdempotencyKeys:
 def _record(document: dict[str, Any]) -> IdempotencyRecord:
     return IdempotencyRecord(
         case_number=document["case_number"],
+        command_id=document["command_id"],
         request_hash=document["request_hash"],
         published=bool(document.get("published")),
     )
@@ -133,64 +134,11 @@ class MongoContacts:
 
 
 class MongoCaseReader:
-    """CaseReader over ``cases`` (workflow's collection): documents as workflow stores them.
+    """CaseReader over ``cases`` (workflow's collection), as the shared read model defines it."""
 
-    ``watching`` is the same database through the client for change streams (whose operations
-    are not bounded like the others'); by default ``db`` itself.
-
-    Waiting for a new case listens to one change stream of inserts per process (:meth:`watch`,
-    run in the background) instead of polling: the request is answered as soon as the case is
-    stored, and the database is asked once per request instead of every few milliseconds.
-    """
-
-    def __init__(
-        self, db: AsyncDatabase[Document], *, watching: AsyncDatabase[Document] | None = None
-    ) -> None:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._cases = db[StoredCase.COLLECTION]
-        self._watched = (watching if watching is not None else db)[StoredCase.COLLECTION]
-        self._waiting: dict[str, list[asyncio.Future[StoredCase]]] = {}
 
     async def get(self, case_number: str) -> StoredCase | None:
         found = await self._cases.find_one({"_id": case_number})
         return StoredCase.from_document(found) if found is not None else None
-
-    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
-        arrival: asyncio.Future[StoredCase] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(case_number, []).append(arrival)
-        try:
-            # Registered before reading: an insert after this read is seen by the stream.
-            stored = await self._read_if_possible(case_number)
-            if stored is not None or within <= 0:
-                return stored
-            with contextlib.suppress(TimeoutError):
-                return await asyncio.wait_for(arrival, timeout=within)
-            return await self._read_if_possible(case_number)  # the stream may have been reconnecting
-        finally:
-            self._forget(case_number, arrival)
-
-    async def _read_if_possible(self, case_number: str) -> StoredCase | None:
-        """The case, or None when the database cannot answer: the command is already on its way,
-        so a failed read must not turn its answer into a failure."""
-        try:
-            return await self.get(case_number)
-        except PyMongoError as error:
-            if not unavailable(error):
-                raise
-            log.warning("case.read_failed_while_waiting", case_number=case_number, error=repr(error))
-            return None
-
-    async def watch(self) -> None:
-        """Resolve the waiters of every case inserted from now on; runs until cancelled."""
-        inserts = [{"$match": {"operationType": "insert"}}]
-        async with await self._watched.watch(inserts) as stream:
-            async for change in stream:
-                for arrival in self._waiting.get(change["documentKey"]["_id"], []):
-                    if not arrival.done():
-                        arrival.set_result(StoredCase.from_document(change["fullDocument"]))
-
-    def _forget(self, case_number: str, arrival: asyncio.Future[StoredCase]) -> None:
-        waiting = self._waiting.get(case_number, [])
-        if arrival in waiting:
-            waiting.remove(arrival)
-        if not waiting:
-            self._waiting.pop(case_number, None)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends
 from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.dependencies import Application
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization, CurrentCaller
-from casia_intake.entrypoints.schemas import AuthorizationView, ContactUpdate, ContactView, MeView
+from casia_intake.entrypoints.schemas import ContactUpdate, ContactView, MeView
+from casia_intake.entrypoints.views import AuthorizationView
 from casia_intake.service.ports import Contact
 
 router = APIRouter(prefix="/v1", tags=["autorizado"], dependencies=[Depends(accepts(JSON))])

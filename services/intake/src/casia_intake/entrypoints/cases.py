@@ -1,30 +1,24 @@
-"""The autorizado's case routes: open, read, history (seed 4.1, 4.2)."""
+"""The autorizado's case routes: alta, detail, history (guide 4.1, 4.2); the actions on a case
+are in :mod:`casia_intake.entrypoints.actions`, the search in :mod:`...search_routes`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, status
+from fastapi import APIRouter, Depends, Header, Response, status
 from fastapi.responses import JSONResponse
 
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef, Channel, Classification, PersonRef
-from casia_intake.auth import AuthorizationClaim
-from casia_intake.domain.case_numbers import is_case_number
-from casia_intake.domain.catalog import CatalogViolation, validate_case_classification_and_data
+from casia_intake.entrypoints.answers import answer
 from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.dependencies import Application, RequestId
+from casia_intake.entrypoints.headers import Headers, etag
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization
-from casia_intake.entrypoints.problems import Problem, unavailable_problem
-from casia_intake.entrypoints.schemas import CaseAccepted, CaseView, HistoryView, OpenCaseRequest
-from casia_intake.service.application import IntakeApp
-from casia_intake.service.opening import IdempotencyConflict
-from casia_intake.service.ports import BrokerUnavailable, IdempotencyScope
-from casia_read_models import StoredCase
-from casia_runtime.logging import get_logger
-
-log = get_logger(__name__)
+from casia_intake.entrypoints.lookups import case_of, classification_of, request_context
+from casia_intake.entrypoints.schemas import OpenCaseRequest
+from casia_intake.entrypoints.views import Audience, CaseAccepted, CaseView, HistoryView
 
 router = APIRouter(
     prefix="/v1/authorizations/{authorization}/cases",
@@ -35,15 +29,14 @@ router = APIRouter(
 
 @dataclass(frozen=True)
 class OpeningHeaders:
-    """Optional request headers of the alta."""
+    """The headers of the alta: those of every action, and the channel it comes through."""
 
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$", description="Visible ASCII, 1 to 255"
-        ),
-    ] = None
+    actions: Headers
     x_casia_channel: Annotated[Channel, Header(description="web (the RED portal) or api")] = Channel.API
+
+
+def case_location(authorization: str, case_number: str) -> str:
+    return f"/v1/authorizations/{authorization}/cases/{case_number}"
 
 
 @router.post(
@@ -51,7 +44,7 @@ class OpeningHeaders:
     status_code=status.HTTP_201_CREATED,
     summary="Abrir un caso (alta)",
     response_model=CaseView,
-    responses={202: {"model": CaseAccepted}, 422: {}, 503: {}},
+    responses={202: {"model": CaseAccepted}, 409: {}, 422: {}, 503: {}},
 )
 async def open_case(
     body: OpenCaseRequest,
@@ -60,66 +53,35 @@ async def open_case(
     acting: Acting,
     headers: Annotated[OpeningHeaders, Depends()],
 ) -> JSONResponse:
-    classification = Classification(
-        case_type=body.case_type, subject=body.subject, category=body.category, subcategory=body.subcategory
-    )
-    data = _validated_data(intake, classification, body.additional_data)
+    classification, data = classification_of(intake, body)
     caller, authorization = acting.caller, acting.authorization
     opener = PersonRef(nif=caller.nif, name=caller.name)
-    draft = _Drafter(body, classification, data, opener, _reference(authorization), headers.x_casia_channel)
-    at = intake.clock()
-    key = headers.idempotency_key
-    scope = IdempotencyScope(caller=caller.nif, authorization=authorization.number, key=key) if key else None
-    try:
-        opening = await intake.opening.open(draft, at=at, idempotency=scope, correlation_id=request_id)
-    except IdempotencyConflict as error:
-        raise Problem(
-            422,
-            "idempotency-key-reused",
-            "Clave de idempotencia ya utilizada",
-            "La clave Idempotency-Key ya se usó con otra petición distinta.",
-        ) from error
-    except BrokerUnavailable as error:
-        raise _unavailable(intake) from error
-    case_number = opening.case_number
-    location = f"/v1/authorizations/{authorization.number}/cases/{case_number}"
-    # Unconfirmed, Kafka is struggling: say so at once rather than wait for what cannot come yet.
-    wait = intake.settings.read_your_writes_seconds if opening.confirmed else 0
-    stored = await intake.cases.wait_for(case_number, within=wait)
-    log.info(
-        "case.open_accepted",
-        case_number=case_number,
-        confirmed=opening.confirmed,
-        stored=stored is not None,
+    reference = AuthorizationRef.model_validate(authorization.model_dump())
+    draft = _Drafter(body, classification, data, opener, reference, headers.x_casia_channel)
+    context = request_context(
+        intake, caller=caller.nif, scope=authorization.number, headers=headers.actions, request_id=request_id
     )
-    if stored is None:
-        accepted = CaseAccepted(case_number=case_number, location=location)
-        return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": location})
-    view = CaseView.from_stored(stored)
-    return JSONResponse(view.model_dump(mode="json"), status_code=201, headers={"Location": location})
+    outcome = await intake.opening.open(draft, context)
+    location = case_location(authorization.number, outcome.case_number)
+    return await answer(outcome, intake, location=location, audience=Audience.AUTORIZADO, created=True)
 
 
 @router.get("/{case_number}", summary="Detalle de un caso", response_model=CaseView)
-async def get_case(case_number: str, intake: Application, authorization: ActingAuthorization) -> CaseView:
-    return CaseView.from_stored(await _case_of(intake, case_number, authorization.number))
+async def get_case(
+    case_number: str, intake: Application, authorization: ActingAuthorization, response: Response
+) -> CaseView:
+    stored = await case_of(intake, case_number, authorization=authorization.number)
+    response.headers["ETag"] = etag(stored.version)
+    return CaseView.of(stored, Audience.AUTORIZADO)
 
 
 @router.get("/{case_number}/history", summary="Histórico del caso", response_model=HistoryView)
 async def get_history(
-    case_number: str, intake: Application, authorization: ActingAuthorization
+    case_number: str, intake: Application, authorization: ActingAuthorization, response: Response
 ) -> HistoryView:
-    return HistoryView.from_stored(await _case_of(intake, case_number, authorization.number))
-
-
-async def _case_of(intake: IntakeApp, case_number: str, authorization_number: str) -> StoredCase:
-    """The case if it belongs to the authorization; 404 otherwise (no hint that it exists)."""
-    stored = await intake.cases.get(case_number) if is_case_number(case_number) else None
-    if stored is None or stored.authorization.number != authorization_number:
-        # The number is not repeated: a 404 must not reflect whatever a caller sends.
-        raise Problem(
-            404, "case-not-found", "Caso no encontrado", "No existe el caso indicado en esta autorización."
-        )
-    return stored
+    stored = await case_of(intake, case_number, authorization=authorization.number)
+    response.headers["ETag"] = etag(stored.version)
+    return HistoryView.of(stored, Audience.AUTORIZADO)
 
 
 @dataclass(frozen=True)
@@ -146,37 +108,3 @@ class _Drafter:
             additional_data=self.additional_data,
             documents=[],
         )
-
-
-def _reference(authorization: AuthorizationClaim) -> AuthorizationRef:
-    return AuthorizationRef(
-        number=authorization.number,
-        holder_nif=authorization.holder_nif,
-        business_name=authorization.business_name,
-    )
-
-
-def _validated_data(
-    intake: IntakeApp, classification: Classification, additional_data: dict[str, str]
-) -> dict[str, str]:
-    try:
-        return validate_case_classification_and_data(
-            intake.catalog, classification, additional_data=additional_data
-        )
-    except CatalogViolation as violation:
-        errors = [{"field": field, "message": message} for field, message in violation.problems]
-        raise Problem(
-            422,
-            "catalog-violation",
-            "Clasificación o datos adicionales no válidos",
-            "Revise los campos indicados en 'errors'.",
-            errors=errors,
-        ) from violation
-
-
-def _unavailable(intake: IntakeApp) -> Problem:
-    return unavailable_problem(
-        "broker-unavailable",
-        "No se pudo registrar la petición; no se ha realizado ningún cambio. Inténtelo de nuevo más tarde.",
-        retry_after_seconds=intake.settings.retry_after_seconds,
-    )

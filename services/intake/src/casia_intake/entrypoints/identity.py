@@ -57,6 +57,15 @@ def autorizado(caller: CurrentCaller) -> Caller:
 Autorizado = Annotated[Caller, Depends(autorizado)]
 
 
+def tramitador(caller: CurrentCaller) -> Caller:
+    if not caller.has_role(Role.TRAMITADOR):
+        raise Problem(403, "forbidden", "Acceso no permitido", "Esta operación requiere el rol 'tramitador'.")
+    return caller
+
+
+Clerk = Annotated[Caller, Depends(tramitador)]
+
+
 def acting_authorization(
     caller: Autorizado,
     authorization: Annotated[str, Path(description="Número de autorización RED")],

@@ -149,6 +149,11 @@ def _instance(request: Request) -> str | None:
     return occurrence(getattr(request.state, "request_id", None))
 
 
+def respond(problem: Problem, request: Request) -> JSONResponse:
+    """``problem`` as the answer to ``request`` (its instance is the request's id)."""
+    return problem_response(problem, instance=_instance(request))
+
+
 def occurrence(request_id: str | None) -> str | None:
     """A problem's ``instance``: the request id (what the logs carry), never the path, which
     repeats whatever the caller sent."""

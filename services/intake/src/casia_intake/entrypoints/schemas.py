@@ -1,15 +1,16 @@
-"""Request and response bodies of the gateway (the shapes API.md promises)."""
+"""Request bodies of the gateway, and the account's views (the shapes API.md promises); the case
+views are in :mod:`casia_intake.entrypoints.views`."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictBool, StrictInt
 
 from casia_contracts.values import CaseType
 from casia_intake.domain.text import multi_line, single_line
-from casia_read_models import StoredCase
+from casia_intake.entrypoints.views import AuthorizationView
 
 SingleLine = Annotated[str, AfterValidator(single_line)]
 """One line of text people type (a title, a code, a value): NFC, no control or invisible characters."""
@@ -19,8 +20,8 @@ Code = Annotated[SingleLine, Field(min_length=1, max_length=64)]
 """A catalog code or the name of an additional datum."""
 
 
-class OpenCaseRequest(BaseModel):
-    """A new case, as the autorizado fills it in (seed 4.1)."""
+class ClassificationRequest(BaseModel):
+    """Type > subject > category > subcategory and the additional data the node requires."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -28,124 +29,17 @@ class OpenCaseRequest(BaseModel):
     subject: Code
     category: Code
     subcategory: Code | None = None
-    affects_current_period: StrictBool
-    title: Annotated[SingleLine, Field(min_length=1, max_length=200)]
-    description: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
     additional_data: dict[Code, Annotated[SingleLine, Field(max_length=100)]] = Field(
         default_factory=dict, max_length=20
     )
 
 
-class CaseAccepted(BaseModel):
-    """202: the case number is allocated and the command accepted; the case shows up shortly."""
+class OpenCaseRequest(ClassificationRequest):
+    """A new case, as the autorizado fills it in (seed 4.1)."""
 
-    case_number: str
-    location: str
-    status: Literal["accepted"] = "accepted"
-
-
-class Person(BaseModel):
-    nif: str | None = None
-    name: str | None = None
-
-
-class Actor(Person):
-    kind: str
-
-
-class AuthorizationView(BaseModel):
-    number: str
-    holder_nif: str
-    business_name: str
-
-
-class DocumentView(BaseModel):
-    document_id: str
-    document_type: str
-    title: str
-    file_name: str
-    size_bytes: int
-    content_type: str
-    sha256: str | None = None
-    status: str
-    rejection_reason: str | None = None
-    attached_at: datetime
-
-
-class HistoryEntryView(BaseModel):
-    status: str
-    status_label: str
-    substatus: str
-    substatus_label: str
-    at: datetime
-    actor: Actor
-    observations: str | None = None
-
-
-class ResolutionView(BaseModel):
-    answer: str
-    at: datetime
-    documents: list[DocumentView] = Field(default_factory=list)
-
-
-class RatingView(BaseModel):
-    score: int
-    observations: str | None = None
-    at: datetime
-
-
-class CaseView(BaseModel):
-    """The case detail (seed 4.2.1): every field, documents, state, resolution when closed."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    case_number: str
-    authorization: AuthorizationView
-    opened_by: Person
-    channel: str
-    opened_at: datetime
-    case_type: str
-    subject: str
-    category: str
-    subcategory: str | None = None
-    affects_current_period: bool
-    title: str
-    description: str
-    additional_data: dict[str, str] = Field(default_factory=dict)
-    documents: list[DocumentView] = Field(default_factory=list)
-    status: str
-    status_label: str
-    substatus: str
-    substatus_label: str
-    substatus_at: datetime
-    assignee: Person | None = None
-    resolution: ResolutionView | None = None
-    rating: RatingView | None = None
-    version: int
-
-    @classmethod
-    def from_stored(cls, stored: StoredCase) -> CaseView:
-        """The view of the case the workflow stored; a resolution shows its documents in full."""
-        resolution = None
-        if stored.resolution is not None:
-            resolution = ResolutionView(
-                answer=stored.resolution.answer,
-                at=stored.resolution.at,
-                documents=[
-                    DocumentView.model_validate(d.model_dump()) for d in stored.resolution_documents()
-                ],
-            )
-        return cls.model_validate({**stored.model_dump(exclude={"resolution"}), "resolution": resolution})
-
-
-class HistoryView(BaseModel):
-    case_number: str
-    entries: list[HistoryEntryView]
-
-    @classmethod
-    def from_stored(cls, stored: StoredCase) -> HistoryView:
-        entries = [HistoryEntryView.model_validate(entry.model_dump()) for entry in stored.history]
-        return cls(case_number=stored.case_number, entries=entries)
+    affects_current_period: StrictBool
+    title: Annotated[SingleLine, Field(min_length=1, max_length=200)]
+    description: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
 
 
 class ContactView(BaseModel):
@@ -170,3 +64,69 @@ class MeView(BaseModel):
     email: str | None
     roles: list[str]
     authorizations: list[AuthorizationView]
+
+
+class InformationRequest(BaseModel):
+    """Modificar información (guide 4.2.1): text the clerk asked for, or the autorizado adds."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
+
+
+class AnnulmentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: Annotated[MultiLine, Field(min_length=1, max_length=2_000)]
+
+
+class RatingRequest(BaseModel):
+    """Valoración (guide 4.2.4): 1 to 5, and why."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    score: Annotated[StrictInt, Field(ge=1, le=5)]
+    observations: Annotated[MultiLine, Field(max_length=2_000)] | None = None
+
+
+class PersonRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    nif: Annotated[SingleLine, Field(min_length=1, max_length=20)]
+    name: Annotated[SingleLine, Field(min_length=1, max_length=200)]
+
+
+class AssignmentRequest(BaseModel):
+    """The clerk to assign the case to; the caller when absent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: PersonRequest | None = None
+
+
+class EscalationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    observations: Annotated[MultiLine, Field(min_length=1, max_length=2_000)]
+
+
+class MessageRequest(BaseModel):
+    """What a clerk asks of the autorizado (information or reclassification)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
+
+
+class AnnulmentDecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    approve: StrictBool
+    reason: Annotated[MultiLine, Field(min_length=1, max_length=2_000)] | None = None
+    """Required when rejecting: the autorizado is told why."""
+
+
+class ResolutionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    answer: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casia_intake.domain.catalog import Catalog
+from casia_intake.service.actions import CaseActions
 from casia_intake.service.opening import CaseOpening
 from casia_intake.service.ports import CaseReader, ContactStore
+from casia_intake.service.search import CaseFinder
 from casia_intake.settings import IntakeSettings
 from casia_runtime.clock import Clock
 
@@ -19,6 +21,8 @@ class IntakeApp:
     settings: IntakeSettings
     catalog: Catalog
     opening: CaseOpening
+    actions: CaseActions
     cases: CaseReader
+    finder: CaseFinder
     contacts: ContactStore
     clock: Clock

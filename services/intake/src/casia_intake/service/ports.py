@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from casia_contracts.base import Message
-from casia_read_models import StoredCase
+from casia_read_models import StoredCase, StoredCommandOutcome
 
 
 class BrokerUnavailable(Exception):
@@ -45,9 +45,11 @@ class IdempotencyScope:
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:
-    """The case a key opened, a fingerprint of the request, and whether its command was acked."""
+    """What a key stands for: the case and the id of the command its request sends, a
+    fingerprint of the request, and whether Kafka acknowledged the command."""
 
     case_number: str
+    command_id: str
     request_hash: str
     published: bool
 
@@ -84,9 +86,9 @@ class IdempotencyKeys(Protocol):
         ...
 
     async def claim(
-        self, scope: IdempotencyScope, *, case_number: str, request_hash: str, at: datetime
+        self, scope: IdempotencyScope, record: IdempotencyRecord, *, at: datetime
     ) -> IdempotencyRecord:
-        """Store an unpublished record for ``scope`` and return it; if ``scope`` was already
+        """Store ``record`` (unpublished) for ``scope`` and return it; if ``scope`` was already
         claimed (a concurrent request won), store nothing and return the stored record."""
         ...
 
@@ -112,10 +114,14 @@ class CaseReader(Protocol):
         """The case as the workflow stored it (the read model); None if not (yet) stored."""
         ...
 
-    async def wait_for(self, case_number: str, *, within: float) -> StoredCase | None:
-        """The case document once stored, waiting up to ``within`` seconds; None if it is not
-        stored by then, or if the database cannot say (read-your-writes for a command just sent,
-        whose answer a failed read must not turn into a failure)."""
+
+class CommandOutcomes(Protocol):
+    """What became of the commands the gateway sent, as the workflow records it."""
+
+    async def wait_for(self, command_id: str, *, within: float) -> StoredCommandOutcome | None:
+        """The outcome of ``command_id`` once recorded, waiting up to ``within`` seconds; None if
+        it is not recorded by then, or if the database cannot say (the command is on its way
+        either way: a failed read must not turn its answer into a failure)."""
         ...
 
 

@@ -1,0 +1,80 @@
+"""The autorizado's actions on a case (guide 4.2.1–4.2.4): add information, reclassify, ask for
+annulment, rate. Each builds its command and goes through the one command path; the answer is
+the same for all (:mod:`casia_intake.entrypoints.answers`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from casia_contracts import commands as c
+from casia_contracts.values import PersonRef
+from casia_intake.entrypoints.content import JSON, accepts
+from casia_intake.entrypoints.lookups import classification_of
+from casia_intake.entrypoints.on_case import AutorizadoOnCase
+from casia_intake.entrypoints.schemas import (
+    AnnulmentRequest,
+    ClassificationRequest,
+    InformationRequest,
+    RatingRequest,
+)
+from casia_intake.entrypoints.views import CaseAccepted, CaseView
+
+router = APIRouter(
+    prefix="/v1/authorizations/{authorization}/cases/{case_number}",
+    tags=["autorizado"],
+    dependencies=[Depends(accepts(JSON))],
+    responses={202: {"model": CaseAccepted}, 404: {}, 409: {}, 412: {}, 422: {}, 503: {}},
+)
+
+
+@router.post("/information", summary="Aportar información (Modificar Información)", response_model=CaseView)
+async def add_information(body: InformationRequest, on: AutorizadoOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.AddInformation(
+            case_number=on.case_number, by=by, expected_version=seen, text=body.text, documents=[]
+        )
+
+    return await on.perform("add_information", body, build)
+
+
+@router.post(
+    "/reclassification", summary="Reclasificar el caso (Solicitada Reclasificación)", response_model=CaseView
+)
+async def reclassify(body: ClassificationRequest, on: AutorizadoOnCase) -> JSONResponse:
+    classification, data = classification_of(on.intake, body)
+
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.Reclassify(
+            case_number=on.case_number,
+            by=by,
+            expected_version=seen,
+            classification=classification,
+            additional_data=data,
+        )
+
+    return await on.perform("reclassify", body, build)
+
+
+@router.post("/annulment", summary="Solicitar la anulación", response_model=CaseView)
+async def request_annulment(body: AnnulmentRequest, on: AutorizadoOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.RequestAnnulment(
+            case_number=on.case_number, by=by, expected_version=seen, reason=body.reason
+        )
+
+    return await on.perform("request_annulment", body, build)
+
+
+@router.post("/rating", summary="Valorar la atención recibida", response_model=CaseView)
+async def rate(body: RatingRequest, on: AutorizadoOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.RateCase(
+            case_number=on.case_number,
+            by=by,
+            expected_version=seen,
+            score=body.score,
+            observations=body.observations,
+        )
+
+    return await on.perform("rate", body, build)

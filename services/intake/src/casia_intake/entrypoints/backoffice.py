@@ -1,0 +1,139 @@
+"""The clerks' back office (role ``tramitador``): a case across authorizations, its history with
+who did what, and every action that brings a case to its end. The queue is in
+:mod:`casia_intake.entrypoints.search_routes`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+
+from casia_contracts import commands as c
+from casia_contracts.values import PersonRef
+from casia_intake.domain.identifiers import InvalidIdentifier, validate_nif
+from casia_intake.entrypoints.content import JSON, accepts
+from casia_intake.entrypoints.dependencies import Application
+from casia_intake.entrypoints.headers import etag
+from casia_intake.entrypoints.identity import Clerk
+from casia_intake.entrypoints.lookups import case_of
+from casia_intake.entrypoints.on_case import ClerkOnCase
+from casia_intake.entrypoints.problems import Problem
+from casia_intake.entrypoints.schemas import (
+    AnnulmentDecisionRequest,
+    AssignmentRequest,
+    EscalationRequest,
+    MessageRequest,
+    PersonRequest,
+    ResolutionRequest,
+)
+from casia_intake.entrypoints.views import Audience, CaseAccepted, CaseView, HistoryView
+
+APPROVED = "Anulación aprobada"
+
+router = APIRouter(
+    prefix="/v1/backoffice/cases",
+    tags=["tramitador"],
+    dependencies=[Depends(accepts(JSON))],
+    responses={202: {"model": CaseAccepted}, 403: {}, 404: {}, 409: {}, 412: {}, 422: {}, 503: {}},
+)
+
+
+@router.get("/{case_number}", summary="Detalle de un caso (back office)", response_model=CaseView)
+async def get_case(case_number: str, intake: Application, clerk: Clerk, response: Response) -> CaseView:
+    stored = await case_of(intake, case_number, authorization=None)
+    response.headers["ETag"] = etag(stored.version)
+    return CaseView.of(stored, Audience.BACKOFFICE)
+
+
+@router.get(
+    "/{case_number}/history", summary="Histórico del caso, con quién hizo qué", response_model=HistoryView
+)
+async def get_history(case_number: str, intake: Application, clerk: Clerk, response: Response) -> HistoryView:
+    stored = await case_of(intake, case_number, authorization=None)
+    response.headers["ETag"] = etag(stored.version)
+    return HistoryView.of(stored, Audience.BACKOFFICE)
+
+
+@router.post("/{case_number}/assignment", summary="Asignar el caso (a sí mismo o a otro tramitador)")
+async def assign(on: ClerkOnCase, body: AssignmentRequest | None = None) -> JSONResponse:
+    assignee = _assignee(body.assignee if body else None)
+
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.AssignCase(case_number=on.case_number, by=by, expected_version=seen, assignee=assignee)
+
+    return await on.perform("assign", body, build)
+
+
+@router.post("/{case_number}/escalation", summary="Escalar el caso")
+async def escalate(body: EscalationRequest, on: ClerkOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.EscalateCase(
+            case_number=on.case_number, by=by, expected_version=seen, observations=body.observations
+        )
+
+    return await on.perform("escalate", body, build)
+
+
+@router.post("/{case_number}/information-request", summary="Solicitar información al autorizado")
+async def request_information(body: MessageRequest, on: ClerkOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.RequestInformation(
+            case_number=on.case_number, by=by, expected_version=seen, message=body.message
+        )
+
+    return await on.perform("request_information", body, build)
+
+
+@router.post("/{case_number}/reclassification-request", summary="Solicitar la reclasificación")
+async def request_reclassification(body: MessageRequest, on: ClerkOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.RequestReclassification(
+            case_number=on.case_number, by=by, expected_version=seen, message=body.message
+        )
+
+    return await on.perform("request_reclassification", body, build)
+
+
+@router.post("/{case_number}/annulment-decision", summary="Aprobar o rechazar la anulación solicitada")
+async def decide_annulment(body: AnnulmentDecisionRequest, on: ClerkOnCase) -> JSONResponse:
+    if not body.approve and body.reason is None:
+        raise Problem(
+            422,
+            "validation-error",
+            "Los datos enviados no son válidos",
+            "Para rechazar la anulación hay que indicar el motivo.",
+            errors=[
+                {"location": ["body", "reason"], "message": "Obligatorio al rechazar.", "kind": "missing"}
+            ],
+        )
+    reason = body.reason or APPROVED
+
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.DecideAnnulment(
+            case_number=on.case_number, by=by, expected_version=seen, approve=body.approve, reason=reason
+        )
+
+    return await on.perform("approve_annulment" if body.approve else "reject_annulment", body, build)
+
+
+@router.post("/{case_number}/resolution", summary="Resolver el caso con la respuesta")
+async def resolve(body: ResolutionRequest, on: ClerkOnCase) -> JSONResponse:
+    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
+        return c.ResolveCase(
+            case_number=on.case_number, by=by, expected_version=seen, answer=body.answer, documents=[]
+        )
+
+    return await on.perform("resolve", body, build)
+
+
+def _assignee(named: PersonRequest | None) -> PersonRef | None:
+    """The clerk named in the body, with a valid NIF (422 otherwise); None: the caller."""
+    if named is None:
+        return None
+    try:
+        nif = validate_nif(named.nif, field="assignee.nif")
+    except InvalidIdentifier as error:
+        errors = [{"location": ["body", "assignee", "nif"], "message": error.message_es, "kind": "nif"}]
+        raise Problem(
+            422, "validation-error", "Los datos enviados no son válidos", error.message_es, errors=errors
+        ) from error
+    return PersonRef(nif=nif, name=named.name)

@@ -1,0 +1,81 @@
+"""What every action on one case needs from its request, for an autorizado (under one of their
+authorizations) or a clerk (across them), and the one way such an action is performed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from casia_contracts import commands as c
+from casia_contracts.values import PersonRef
+from casia_intake.entrypoints.answers import answer
+from casia_intake.entrypoints.dependencies import Application, RequestId
+from casia_intake.entrypoints.headers import ActionHeaders, Headers
+from casia_intake.entrypoints.identity import Acting, Clerk
+from casia_intake.entrypoints.lookups import BACKOFFICE, case_of, request_context
+from casia_intake.entrypoints.views import Audience
+from casia_intake.service.actions import CaseAction
+from casia_intake.service.application import IntakeApp
+
+Build = Callable[[PersonRef, int | None], c.PersonCommand]
+"""The command for the acting person and the case version they saw (If-Match)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnCase:
+    intake: IntakeApp
+    person: PersonRef
+    authorization: str | None
+    """The authorization the autorizado acts under; None for a clerk (any case)."""
+    case_number: str
+    request: tuple[str, ActionHeaders]
+    """The request's id and its action headers."""
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.BACKOFFICE if self.authorization is None else Audience.AUTORIZADO
+
+    @property
+    def location(self) -> str:
+        if self.authorization is None:
+            return f"/v1/backoffice/cases/{self.case_number}"
+        return f"/v1/authorizations/{self.authorization}/cases/{self.case_number}"
+
+    async def perform(self, name: str, body: BaseModel | None, build: Build) -> JSONResponse:
+        """Find the case (404 if the caller may not see it), send the command through the one
+        path, and answer the same way for every action."""
+        stored = await case_of(self.intake, self.case_number, authorization=self.authorization)
+        person = self.person
+        received = body.model_dump(mode="json") if body is not None else {}
+        action = CaseAction(name=name, body=received, command=lambda seen: build(person, seen))
+        request_id, headers = self.request
+        scope = self.authorization or BACKOFFICE
+        context = request_context(
+            self.intake, caller=person.nif, scope=scope, headers=headers, request_id=request_id
+        )
+        seen = headers.expected_version
+        outcome = await self.intake.actions.perform(action, context, case=stored, if_match=seen)
+        return await answer(outcome, self.intake, location=self.location, audience=self.audience)
+
+
+def autorizado_on_case(
+    case_number: str, intake: Application, acting: Acting, request_id: RequestId, headers: Headers
+) -> OnCase:
+    person = PersonRef(nif=acting.caller.nif, name=acting.caller.name)
+    return OnCase(intake, person, acting.authorization.number, case_number, (request_id, headers))
+
+
+def clerk_on_case(
+    case_number: str, intake: Application, clerk: Clerk, request_id: RequestId, headers: Headers
+) -> OnCase:
+    person = PersonRef(nif=clerk.nif, name=clerk.name)
+    return OnCase(intake, person, None, case_number, (request_id, headers))
+
+
+AutorizadoOnCase = Annotated[OnCase, Depends(autorizado_on_case)]
+ClerkOnCase = Annotated[OnCase, Depends(clerk_on_case)]
