@@ -6,8 +6,8 @@ Two levels, one request at a time after a warm-up pass (not reported):
   database, as the routes call them;
 - HTTP: the real gateway app (``create_app``: dev authentication with a secret of this run,
   tokens from ``mint_dev_token``) served by uvicorn in this process on a free loopback port, read
-  with httpx: the detail route, and the search route once the gateway has it (else reported as
-  not served). Client and server share this process and its event loop.
+  with httpx: the detail route, the search and the queue's first page. Client and server share
+  this process and its event loop.
 
 Searches ask for the whole calendar month (Madrid) of a randomly sampled case of a randomly
 sampled authorization (so busy authorizations come up as often as they open cases), 20 per page.
@@ -52,7 +52,8 @@ from casia_runtime.testing.serving import served
 
 Document = dict[str, Any]
 Call = Callable[[int], Awaitable[object]]
-SEARCH_ROUTE = "/v1/authorizations/{authorization}/cases"
+CLERK_KEY = "clerk"
+"""The key of the clerk's token among the tokens of the sampled authorizations."""
 
 
 async def pages_read(db: AsyncDatabase[Document]) -> int:
@@ -124,13 +125,6 @@ async def adapter_paths(db: AsyncDatabase[Document], work: Workload, samples: in
     return results
 
 
-def serves_search(app: Any) -> bool:
-    return any(
-        getattr(route, "path", None) == SEARCH_ROUTE and "GET" in getattr(route, "methods", ())
-        for route in app.routes
-    )
-
-
 def tokens_for(work: Workload, secret: str) -> dict[str, str]:
     """A dev token per sampled authorization, held by an autorizado acting for it alone."""
     tokens = {}
@@ -142,13 +136,15 @@ def tokens_for(work: Workload, secret: str) -> dict[str, str]:
 
 
 async def http_paths(db: AsyncDatabase[Document], work: Workload, args: argparse.Namespace) -> dict[str, Any]:
-    """Through the real gateway app: detail, and search when the route exists."""
+    """Through the real gateway app: detail, search and the queue's first page."""
     secret = secrets.token_urlsafe(32)
     settings = IntakeSettings(
         mongo_uri=args.uri, mongo_db=args.database, auth_mode="dev", auth_dev_secret=SecretStr(secret)
     )
     app = create_app(settings)
     tokens = tokens_for(work, secret)
+    clerk = Claims(sub="00000000T", name="Bench", roles=(Role.TRAMITADOR,), authorizations=())
+    tokens[CLERK_KEY] = mint_dev_token(secret, clerk, now=int(time.time()), ttl_seconds=3600)
     async with served(app) as port, httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         statuses: list[int] = []
 
@@ -172,12 +168,12 @@ async def http_paths(db: AsyncDatabase[Document], work: Workload, args: argparse
             params = {"status": "all", **window, "limit": 20}
             return get(f"/v1/authorizations/{criteria.authorization}/cases", criteria.authorization, params)
 
+        def queue(i: int) -> Awaitable[None]:
+            return get("/v1/backoffice/cases", CLERK_KEY, {"status": "open", "limit": 50})
+
         results: dict[str, Any] = {"detail": await timed(db, detail, samples=args.samples)}
-        results["search"] = (
-            await timed(db, search, samples=args.samples)
-            if serves_search(app)
-            else "not served by the gateway yet"
-        )
+        results["search"] = await timed(db, search, samples=args.samples)
+        results["queue_first_page"] = await timed(db, queue, samples=args.samples)
     results["status_counts"] = {str(s): statuses.count(s) for s in sorted(set(statuses))}
     return results
 
