@@ -145,3 +145,23 @@ async def test_the_queue_serves_the_current_period_first_then_the_oldest(
         done["case_number"]
     ]
     assert (await client.get(QUEUE, headers=autorizado.headers)).status_code == 403
+
+
+async def test_a_case_assigned_to_a_named_clerk_is_in_that_clerks_queue(
+    client: httpx.AsyncClient, autorizado: Autorizado, tramitador: Tramitador
+) -> None:
+    colleague = new_tramitador("Marta Ruiz Gil")
+    case = await opened(client, autorizado)
+    named = {"assignee": {"nif": colleague.nif, "name": colleague.name}}
+
+    assigned = await act(
+        client, Tramitador.case_path(case["case_number"]) + "/assignment", tramitador.headers, named
+    )
+
+    assert assigned["assignee"] == {"nif": colleague.nif, "name": colleague.name}
+    assert await found(client, QUEUE, colleague.headers, assignee=colleague.nif) == [case["case_number"]]
+    assert await found(client, QUEUE, tramitador.headers, assignee=tramitador.nif) == []
+    seen_by_autorizado = (
+        await client.get(f"{autorizado.cases_path}/{case['case_number']}", headers=autorizado.headers)
+    ).json()
+    assert seen_by_autorizado["assignee"] == {"nif": None, "name": "Tramitador TGSS"}
