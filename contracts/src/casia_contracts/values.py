@@ -8,7 +8,10 @@ receipt kinds) are the codes the API and the catalog use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from pydantic import NonNegativeInt
 
@@ -20,6 +23,11 @@ class Status(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        """As the guide names it for people: «Abierto»."""
+        return {Status.OPEN: "Abierto", Status.CLOSED: "Cerrado"}[self]
 
 
 class Substatus(StrEnum):
@@ -35,6 +43,33 @@ class Substatus(StrEnum):
     ANNULLED = "annulled"
     CLOSED_EX_OFFICIO = "closed_ex_officio"
 
+    @property
+    def status(self) -> Status:
+        closed = {Substatus.RESOLVED, Substatus.ANNULLED, Substatus.CLOSED_EX_OFFICIO}
+        return Status.CLOSED if self in closed else Status.OPEN
+
+    @property
+    def label(self) -> str:
+        """As the guide names it for people: «Solicitada Información»."""
+        return _SUBSTATUS_LABELS[self]
+
+
+# The workflow's pure domain keeps the same words (it imports nothing); a workflow test holds
+# the two in step.
+_SUBSTATUS_LABELS: Final[Mapping[Substatus, str]] = MappingProxyType(
+    {
+        Substatus.SUBMITTED: "Presentado",
+        Substatus.ASSIGNED: "Asignado",
+        Substatus.ESCALATED: "Escalado",
+        Substatus.INFORMATION_REQUESTED: "Solicitada Información",
+        Substatus.RECLASSIFICATION_REQUESTED: "Solicitada Reclasificación",
+        Substatus.ANNULMENT_REQUESTED: "Solicitada Anulación",
+        Substatus.RESOLVED: "Resuelto",
+        Substatus.ANNULLED: "Anulado",
+        Substatus.CLOSED_EX_OFFICIO: "Cerrado de oficio",
+    }
+)
+
 
 class CaseType(StrEnum):
     """Case type (Tipo de caso), the top level of the catalog."""
@@ -42,6 +77,15 @@ class CaseType(StrEnum):
     CONSULTA = "consulta"
     ERROR_INCIDENCIA = "error_incidencia"
     TRAMITE = "tramite"
+
+    @property
+    def label(self) -> str:
+        """As the guide names it for people: «Error/Incidencia»."""
+        return {
+            CaseType.CONSULTA: "Consulta",
+            CaseType.ERROR_INCIDENCIA: "Error/Incidencia",
+            CaseType.TRAMITE: "Trámite",
+        }[self]
 
 
 class Channel(StrEnum):

@@ -58,17 +58,17 @@ class CaseActions:
     ) -> Outcome:
         """The outcome of ``action`` on ``case``. Raises StaleCase (412) and NotAllowedNow (409)
         for a new request; BrokerUnavailable and IdempotencyConflict as CommandPath.send."""
-        if not await self._commands.requests.known(context.idempotency):
+        request = {"action": action.name, "case": case.case_number, "body": action.body, "if_match": if_match}
+
+        async def checked_case() -> str:
+            """Asked only of a request that is not a repeat: a repeat gets its first outcome."""
             if if_match is not None and if_match != case.version:
                 raise StaleCase(seen=if_match, current=case.version)
             if action.name not in case.allowed_actions:
                 raise NotAllowedNow(action.name, case)
-        request = {"action": action.name, "case": case.case_number, "body": action.body, "if_match": if_match}
-
-        async def its_case() -> str:
             return case.case_number
 
-        new = NewCommand(case_number=its_case)
+        new = NewCommand(case_number=checked_case)
         return await self._commands.send(
             context, request=request, new=new, build=lambda case_number: action.command(if_match)
         )

@@ -67,7 +67,7 @@ class CommandPath:
     ) -> None:
         self._sender = sender
         self._outcomes = outcomes
-        self.requests = requests
+        self._requests = requests
         self._wait = wait_seconds
 
     async def send(
@@ -85,7 +85,7 @@ class CommandPath:
         is awaited. Raises BrokerUnavailable (nothing changes; the key stays free to retry) and
         IdempotencyConflict (the key was used for another request).
         """
-        ticket = await self.requests.ticket(context.idempotency, request=request, new=new, at=context.at)
+        ticket = await self._requests.ticket(context.idempotency, request=request, new=new, at=context.at)
         if ticket.sent:
             return await self.outcome_of(ticket.command_id, case_number=ticket.case_number)
         command = build(ticket.case_number)
@@ -93,7 +93,7 @@ class CommandPath:
             command, command_id=ticket.command_id, at=context.at, correlation_id=context.correlation_id
         )
         if not isinstance(outcome, Pending) or outcome.sent:
-            await self.requests.sent(context.idempotency)
+            await self._requests.sent(context.idempotency)
         return outcome
 
     async def submit(

@@ -35,7 +35,9 @@ class NewCommand:
     """How a request that is not a repeat gets its case and its command id."""
 
     case_number: Callable[[], Awaitable[str]]
-    """The case the command is for (opening allocates a number; an action names its case)."""
+    """The case the command is for (opening allocates a number; an action names its case, after
+    checking what the gateway can see for sure). Called only for a request that is not a repeat,
+    before its key is claimed: what it raises leaves the key free."""
     command_id: Callable[[str], str] = lambda case_number: str(uuid.uuid4())
     """The command's id for that case (an opening's derives from its number)."""
 
@@ -72,10 +74,6 @@ class Requests:
         if record.request_hash != fingerprint:
             raise IdempotencyConflict(scope.key)
         return Ticket(record.case_number, record.command_id, sent=record.published)
-
-    async def known(self, scope: IdempotencyScope | None) -> bool:
-        """Whether the key was already used (its request is a repeat, or a conflict)."""
-        return scope is not None and await self._keys.find(scope) is not None
 
     async def sent(self, scope: IdempotencyScope | None) -> None:
         """Remember that Kafka acknowledged the key's command. Best effort: if this fails, a

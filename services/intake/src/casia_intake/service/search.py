@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final, Protocol
 
-from casia_contracts.values import CaseType, Substatus
+from casia_contracts.values import CaseType, Status, Substatus
 from casia_intake.domain.calendar import MonthWindow
 from casia_intake.domain.case_numbers import is_case_number
 from casia_read_models import StoredCase
@@ -28,16 +28,7 @@ from casia_read_models import StoredCase
 MAX_LIMIT: Final = 200
 """The largest page a finder serves (a page is read and sent whole)."""
 
-OPEN_SUBSTATUSES: Final = frozenset(
-    {
-        Substatus.SUBMITTED,
-        Substatus.ASSIGNED,
-        Substatus.ESCALATED,
-        Substatus.INFORMATION_REQUESTED,
-        Substatus.RECLASSIFICATION_REQUESTED,
-        Substatus.ANNULMENT_REQUESTED,
-    }
-)
+OPEN_SUBSTATUSES: Final = frozenset(s for s in Substatus if s.status is Status.OPEN)
 CLOSED_SUBSTATUSES: Final = frozenset(Substatus) - OPEN_SUBSTATUSES
 """Resolved, annulled and closed ex officio: the guide's «cerrados»."""
 

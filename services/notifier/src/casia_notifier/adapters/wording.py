@@ -14,30 +14,6 @@ from typing import Final
 from casia_contracts import commands as c
 from casia_contracts.values import CaseType, Status, Substatus
 
-CASE_TYPES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        CaseType.CONSULTA: "Consulta",
-        CaseType.ERROR_INCIDENCIA: "Error/Incidencia",
-        CaseType.TRAMITE: "Trámite",
-    }
-)
-
-STATUSES: Final[Mapping[str, str]] = MappingProxyType({Status.OPEN: "Abierto", Status.CLOSED: "Cerrado"})
-
-SUBSTATUSES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        Substatus.SUBMITTED: "Presentado",
-        Substatus.ASSIGNED: "Asignado",
-        Substatus.ESCALATED: "Escalado",
-        Substatus.INFORMATION_REQUESTED: "Solicitada Información",
-        Substatus.RECLASSIFICATION_REQUESTED: "Solicitada Reclasificación",
-        Substatus.ANNULMENT_REQUESTED: "Solicitada Anulación",
-        Substatus.RESOLVED: "Resuelto",
-        Substatus.ANNULLED: "Anulado",
-        Substatus.CLOSED_EX_OFFICIO: "Cerrado de oficio",
-    }
-)
-
 REQUESTS: Final[Mapping[str, str]] = MappingProxyType(
     {
         c.OpenCase.message_type: "dar de alta el caso",
@@ -51,13 +27,13 @@ REQUESTS: Final[Mapping[str, str]] = MappingProxyType(
 
 
 def case_type_name(code: str) -> str:
-    """«Trámite» for ``tramite``; raises KeyError for a type the contracts do not know."""
-    return CASE_TYPES[code]
+    """«Trámite» for ``tramite``; raises ValueError for a type the contracts do not know."""
+    return CaseType(code).label
 
 
 def state_name(status: str, substatus: str) -> str:
-    """«Abierto/Presentado» for ``open``/``submitted``; raises KeyError for an unknown code."""
-    return f"{STATUSES[status]}/{SUBSTATUSES[substatus]}"
+    """«Abierto/Presentado» for ``open``/``submitted``; raises ValueError for an unknown code."""
+    return f"{Status(status).label}/{Substatus(substatus).label}"
 
 
 def request_name(command_type: str) -> str | None:
