@@ -197,3 +197,11 @@ def tied_cases() -> list[StoredCase]:
     ]
     cases = cases_of(traits)
     return cases[7:] + cases[:7]
+
+
+OTHER_AUTHORIZATION = "7654321"
+
+
+def search(**criteria: object) -> CaseSearch:
+    """A search of the default authorization, in February unless ``window`` says otherwise."""
+    return CaseSearch(**{"authorization": Traits().authorization, "window": FEBRUARY, **criteria})  # type: ignore[arg-type]

@@ -1,9 +1,8 @@
 """The ports' contract, held against the in-memory fakes and the real adapters alike.
 
 Each test runs twice: on ``tests/fakes.py`` and on the adapter — the MongoDB ones against the
-real MongoDB of the local stack (a database of its own, dropped after), the Kafka sender over
-the runtime's Publisher port (sending real commands would reach the running workflow). If a
-behaviour differs, the fake is what gets fixed.
+real MongoDB of the local stack (a database of its own, dropped after). The command sender's are
+in ``test_command_sender_contract.py``. If a behaviour differs, the fake is what gets fixed.
 """
 
 from __future__ import annotations
@@ -17,39 +16,27 @@ from datetime import timedelta
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_intake.adapters.commands import KafkaCommandSender
-from casia_intake.adapters.mongo import (
-    MongoCaseNumbers,
-    MongoCaseReader,
-    MongoContacts,
-    MongoIdempotencyKeys,
-)
+from casia_intake.adapters.mongo import MongoCaseNumbers, MongoCaseReader, MongoContacts, MongoIdempotencyKeys
 from casia_intake.adapters.outcomes import MongoCommandOutcomes
 from casia_intake.service.ports import (
-    BrokerUnavailable,
     CaseNumbers,
     CaseReader,
     CommandOutcomes,
-    CommandSender,
     Contact,
     ContactStore,
-    DeliveryUnknown,
     IdempotencyKeys,
     IdempotencyRecord,
 )
 from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome
 from casia_runtime.mongo import Document
 
-from ..builders import T0, new_scope, open_command, stored_case
+from ..builders import T0, new_scope, stored_case
 from ..fakes import (
-    FakeProducer,
     InMemoryCaseNumbers,
     InMemoryCaseReader,
     InMemoryCommandOutcomes,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
-    KeptMessages,
-    RecordingCommandSender,
 )
 
 CASE_NUMBER = re.compile(r"CAS-(\d{4})-(\d{7})")
@@ -281,89 +268,3 @@ async def test_a_contact_put_is_read_back_and_replaced_by_the_next(backend: Back
     await backend.contacts.put(second)
     assert await backend.contacts.get("1234567") == second
     assert await backend.contacts.get("7654321") == Contact.empty("7654321")
-
-
-# --- CommandSender -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class SenderBackend:
-    sender: CommandSender
-    set_state: Callable[[str], None]
-    """"up", "down" (the command is never taken) or "unacknowledged" (taken, never acknowledged)."""
-    delivered: Callable[[], list[tuple[str, str]]]
-    """(command id, Kafka key) of every acknowledged send, in order."""
-    kept: Callable[[], list[tuple[str, str]]]
-    """(command id, Kafka key) of every command kept to be sent again."""
-
-
-def recording_sender() -> SenderBackend:
-    fake = RecordingCommandSender()
-
-    def set_state(state: str) -> None:
-        fake.down, fake.unacknowledged = state == "down", state == "unacknowledged"
-
-    return SenderBackend(
-        sender=fake,
-        set_state=set_state,
-        delivered=lambda: [(s.command_id, s.command.case_number) for s in fake.sent],
-        kept=lambda: [(s.command_id, s.command.case_number) for s in fake.kept],
-    )
-
-
-def kafka_sender() -> SenderBackend:
-    producer, kept = FakeProducer(), KeptMessages()
-
-    def set_state(state: str) -> None:
-        producer.mode = {"up": "up", "down": "down", "unacknowledged": "silent"}[state]  # type: ignore[assignment]
-
-    return SenderBackend(
-        sender=KafkaCommandSender(producer, unconfirmed=kept, timeout_seconds=0.2, on_kept=lambda: None),
-        set_state=set_state,
-        delivered=lambda: [(m.id, m.key) for m in producer.acknowledged],
-        kept=lambda: [(m.id, m.key) for m in kept.kept],
-    )
-
-
-@pytest.fixture(params=["fake", "kafka"])
-def senders(request: pytest.FixtureRequest) -> SenderBackend:
-    return recording_sender() if request.param == "fake" else kafka_sender()
-
-
-async def test_an_acknowledged_send_is_delivered_once_with_its_id_keyed_by_case(
-    senders: SenderBackend,
-) -> None:
-    command = open_command("CAS-2026-0000001")
-
-    await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
-
-    assert senders.delivered() == [("id-1", "CAS-2026-0000001")]
-    assert senders.kept() == []
-
-
-async def test_a_command_never_taken_raises_broker_unavailable_and_changes_nothing(
-    senders: SenderBackend,
-) -> None:
-    command = open_command("CAS-2026-0000001")
-    senders.set_state("down")
-
-    with pytest.raises(BrokerUnavailable):
-        await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
-
-    assert (senders.delivered(), senders.kept()) == ([], [])
-    senders.set_state("up")
-    await senders.sender.send(command, command_id="id-1", correlation_id="req-1", at=T0)
-    assert senders.delivered() == [("id-1", "CAS-2026-0000001")]
-
-
-async def test_a_command_taken_without_acknowledgement_is_kept_and_reported_unknown(
-    senders: SenderBackend,
-) -> None:
-    senders.set_state("unacknowledged")
-
-    with pytest.raises(DeliveryUnknown):
-        await senders.sender.send(
-            open_command("CAS-2026-0000001"), command_id="id-1", correlation_id="r", at=T0
-        )
-
-    assert senders.kept() == [("id-1", "CAS-2026-0000001")]

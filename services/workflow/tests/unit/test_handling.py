@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from casia_contracts import commands as c
-from casia_contracts import values as v
-from casia_contracts.base import Message
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.messages import InboundMessage
-from casia_runtime.testing.clock import ManualClock
-from casia_workflow.domain import (
-    Case,
-    CaseNumber,
-    DocumentId,
-    DocumentStatus,
-    Status,
-    Substatus,
-    information_deadline,
-)
-from casia_workflow.service.handling import CaseNotYetKnown, UnknownCase, Workflow
+from casia_workflow.domain import DocumentId, DocumentStatus, Status, Substatus
+from casia_workflow.service.handling import CaseNotYetKnown, UnknownCase
 
-from ..fakes import InMemoryStore
 from ..messages import (
     AUTORIZADO,
     CLERK,
@@ -35,41 +22,7 @@ from ..messages import (
     open_consulta,
     pending_document,
 )
-
-
-@dataclass
-class Rig:
-    store: InMemoryStore = field(default_factory=InMemoryStore)
-    clock: ManualClock = field(default_factory=ManualClock)
-    commits: list[int] = field(default_factory=list)
-
-    @property
-    def workflow(self) -> Workflow:
-        return Workflow(
-            transactions=self.store,
-            deadlines=self.store,
-            clock=self.clock,
-            on_commit=lambda: self.commits.append(1),
-        )
-
-    async def receive(self, command: Message) -> InboundMessage:
-        message = as_received(command, at=self.clock())
-        await self.workflow.handle(message)
-        return message
-
-    def case(self, number: str) -> Case:
-        return self.store.cases[CaseNumber(number)]
-
-    def events(self, number: str) -> list[dict[str, object]]:
-        return [json.loads(m.value) for m in self.store.outbox if m.key == number]
-
-    def event_types(self, number: str) -> list[object]:
-        return [event["type"] for event in self.events(number)]
-
-
-@pytest.fixture
-def rig() -> Rig:
-    return Rig()
+from ..rig import Rig, deadline, information_requested
 
 
 async def test_a_redelivered_open_command_opens_the_case_once(rig: Rig) -> None:
@@ -139,20 +92,6 @@ async def test_annulment_from_submitted_is_automatic(rig: Rig) -> None:
     case = rig.case(number)
     assert (case.status, case.substatus, case.version) == (Status.CLOSED, Substatus.ANNULLED, 2)
     assert rig.event_types(number) == ["es.casia.case.opened", "es.casia.case.annulled"]
-
-
-async def information_requested(rig: Rig) -> str:
-    number = new_case_number()
-    await rig.receive(open_consulta(number))
-    await rig.receive(c.AssignCase(case_number=number, by=CLERK))
-    await rig.receive(c.RequestInformation(case_number=number, by=CLERK, message="Aporte el justificante."))
-    return number
-
-
-def deadline(rig: Rig, number: str) -> datetime:
-    due = information_deadline(rig.case(number))
-    assert due is not None
-    return due
 
 
 async def test_the_timer_leaves_a_consulta_alone_until_20_days_have_passed(rig: Rig) -> None:
@@ -248,64 +187,3 @@ async def test_event_ids_derive_from_the_message_so_a_rerun_writes_the_same_ones
     await second.workflow.handle(message)
 
     assert [m.id for m in first.store.outbox] == [m.id for m in second.store.outbox]
-
-
-# --- what became of each command (read by intake to answer the request) ---------------------------
-
-
-async def test_each_command_records_its_outcome_with_the_case_version(rig: Rig) -> None:
-    number = new_case_number()
-    opened = await rig.receive(open_consulta(number))
-    assigned = await rig.receive(c.AssignCase(case_number=number, by=CLERK))
-    refused = await rig.receive(c.RateCase(case_number=number, by=AUTORIZADO, score=5))  # open: no rating
-
-    outcomes = {o.command_id: o for o in rig.store.outcomes.values()}
-    ids = [json.loads(m.value)["id"] for m in (opened, assigned, refused)]
-    assert [(outcomes[i].result, outcomes[i].version) for i in ids] == [
-        ("applied", 1),
-        ("applied", 2),
-        ("refused", 2),
-    ]
-    assert outcomes[ids[2]].reason_code == "illegal_transition"
-    assert outcomes[ids[2]].reason
-
-
-async def test_a_command_for_another_version_than_the_sender_saw_is_refused_as_stale(rig: Rig) -> None:
-    number = new_case_number()
-    await rig.receive(open_consulta(number))
-    await rig.receive(c.AssignCase(case_number=number, by=CLERK, expected_version=1))  # as seen: applied
-
-    late = await rig.receive(
-        c.ResolveCase(case_number=number, by=CLERK, answer="Hecho.", documents=[], expected_version=1)
-    )
-
-    case = rig.case(number)
-    assert (case.substatus, case.version) == (Substatus.ASSIGNED, 2)
-    outcome = rig.store.outcomes[json.loads(late.value)["id"]]
-    assert (outcome.result, outcome.reason_code) == ("refused", "stale_version")
-    assert rig.event_types(number)[-1] == "es.casia.case.command_rejected"
-
-
-async def test_a_clerk_assigns_a_case_to_another_named_clerk(rig: Rig) -> None:
-    number = new_case_number()
-    await rig.receive(open_consulta(number))
-    other = v.PersonRef(nif="11111111H", name="Marta Ruiz")
-
-    await rig.receive(c.AssignCase(case_number=number, by=CLERK, assignee=other))
-
-    case = rig.case(number)
-    assert case.assignee is not None and (case.assignee.nif, case.assignee.name) == (
-        "11111111H",
-        "Marta Ruiz",
-    )
-    assert case.history[-1].actor.nif == CLERK.nif  # who assigned it
-
-
-async def test_document_outcomes_and_the_timer_record_no_command_outcome(rig: Rig) -> None:
-    number = await information_requested(rig)
-    before = dict(rig.store.outcomes)
-
-    rig.clock.now = deadline(rig, number)
-    await rig.workflow.close_due_cases()
-
-    assert rig.store.outcomes == before
