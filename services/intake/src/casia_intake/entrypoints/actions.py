@@ -4,11 +4,12 @@ the same for all (:mod:`casia_intake.entrypoints.answers`)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from casia_contracts import commands as c
-from casia_contracts.values import PersonRef
 from casia_intake.entrypoints.content import JSON, accepts
 from casia_intake.entrypoints.lookups import classification_of
 from casia_intake.entrypoints.on_case import AutorizadoOnCase
@@ -30,12 +31,8 @@ router = APIRouter(
 
 @router.post("/information", summary="Aportar información (Modificar Información)", response_model=CaseView)
 async def add_information(body: InformationRequest, on: AutorizadoOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.AddInformation(
-            case_number=on.case_number, by=by, expected_version=seen, text=body.text, documents=[]
-        )
-
-    return await on.perform("add_information", body, build)
+    command = partial(c.AddInformation, text=body.text, documents=[])
+    return await on.perform("add_information", body, command)
 
 
 @router.post(
@@ -43,38 +40,16 @@ async def add_information(body: InformationRequest, on: AutorizadoOnCase) -> JSO
 )
 async def reclassify(body: ClassificationRequest, on: AutorizadoOnCase) -> JSONResponse:
     classification, data = classification_of(on.intake, body)
-
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.Reclassify(
-            case_number=on.case_number,
-            by=by,
-            expected_version=seen,
-            classification=classification,
-            additional_data=data,
-        )
-
-    return await on.perform("reclassify", body, build)
+    command = partial(c.Reclassify, classification=classification, additional_data=data)
+    return await on.perform("reclassify", body, command)
 
 
 @router.post("/annulment", summary="Solicitar la anulación", response_model=CaseView)
 async def request_annulment(body: AnnulmentRequest, on: AutorizadoOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.RequestAnnulment(
-            case_number=on.case_number, by=by, expected_version=seen, reason=body.reason
-        )
-
-    return await on.perform("request_annulment", body, build)
+    return await on.perform("request_annulment", body, partial(c.RequestAnnulment, reason=body.reason))
 
 
 @router.post("/rating", summary="Valorar la atención recibida", response_model=CaseView)
 async def rate(body: RatingRequest, on: AutorizadoOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.RateCase(
-            case_number=on.case_number,
-            by=by,
-            expected_version=seen,
-            score=body.score,
-            observations=body.observations,
-        )
-
-    return await on.perform("rate", body, build)
+    command = partial(c.RateCase, score=body.score, observations=body.observations)
+    return await on.perform("rate", body, command)

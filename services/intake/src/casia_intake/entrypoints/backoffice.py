@@ -4,6 +4,8 @@ who did what, and every action that brings a case to its end. The queue is in
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
@@ -56,41 +58,24 @@ async def get_history(case_number: str, intake: Application, clerk: Clerk, respo
 @router.post("/{case_number}/assignment", summary="Asignar el caso (a sí mismo o a otro tramitador)")
 async def assign(on: ClerkOnCase, body: AssignmentRequest | None = None) -> JSONResponse:
     assignee = _assignee(body.assignee if body else None)
-
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.AssignCase(case_number=on.case_number, by=by, expected_version=seen, assignee=assignee)
-
-    return await on.perform("assign", body, build)
+    return await on.perform("assign", body, partial(c.AssignCase, assignee=assignee))
 
 
 @router.post("/{case_number}/escalation", summary="Escalar el caso")
 async def escalate(body: EscalationRequest, on: ClerkOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.EscalateCase(
-            case_number=on.case_number, by=by, expected_version=seen, observations=body.observations
-        )
-
-    return await on.perform("escalate", body, build)
+    return await on.perform("escalate", body, partial(c.EscalateCase, observations=body.observations))
 
 
 @router.post("/{case_number}/information-request", summary="Solicitar información al autorizado")
 async def request_information(body: MessageRequest, on: ClerkOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.RequestInformation(
-            case_number=on.case_number, by=by, expected_version=seen, message=body.message
-        )
-
-    return await on.perform("request_information", body, build)
+    command = partial(c.RequestInformation, message=body.message)
+    return await on.perform("request_information", body, command)
 
 
 @router.post("/{case_number}/reclassification-request", summary="Solicitar la reclasificación")
 async def request_reclassification(body: MessageRequest, on: ClerkOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.RequestReclassification(
-            case_number=on.case_number, by=by, expected_version=seen, message=body.message
-        )
-
-    return await on.perform("request_reclassification", body, build)
+    command = partial(c.RequestReclassification, message=body.message)
+    return await on.perform("request_reclassification", body, command)
 
 
 @router.post("/{case_number}/annulment-decision", summary="Aprobar o rechazar la anulación solicitada")
@@ -105,24 +90,13 @@ async def decide_annulment(body: AnnulmentDecisionRequest, on: ClerkOnCase) -> J
                 {"location": ["body", "reason"], "message": "Obligatorio al rechazar.", "kind": "missing"}
             ],
         )
-    reason = body.reason or APPROVED
-
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.DecideAnnulment(
-            case_number=on.case_number, by=by, expected_version=seen, approve=body.approve, reason=reason
-        )
-
-    return await on.perform("approve_annulment" if body.approve else "reject_annulment", body, build)
+    command = partial(c.DecideAnnulment, approve=body.approve, reason=body.reason or APPROVED)
+    return await on.perform("approve_annulment" if body.approve else "reject_annulment", body, command)
 
 
 @router.post("/{case_number}/resolution", summary="Resolver el caso con la respuesta")
 async def resolve(body: ResolutionRequest, on: ClerkOnCase) -> JSONResponse:
-    def build(by: PersonRef, seen: int | None) -> c.PersonCommand:
-        return c.ResolveCase(
-            case_number=on.case_number, by=by, expected_version=seen, answer=body.answer, documents=[]
-        )
-
-    return await on.perform("resolve", body, build)
+    return await on.perform("resolve", body, partial(c.ResolveCase, answer=body.answer, documents=[]))
 
 
 def _assignee(named: PersonRequest | None) -> PersonRef | None:

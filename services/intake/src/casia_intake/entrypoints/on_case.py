@@ -22,8 +22,10 @@ from casia_intake.entrypoints.views import Audience
 from casia_intake.service.actions import CaseAction
 from casia_intake.service.application import IntakeApp
 
-Build = Callable[[PersonRef, int | None], c.PersonCommand]
-"""The command for the acting person and the case version they saw (If-Match)."""
+Build = Callable[..., c.PersonCommand]
+"""The action's command with its own fields given (``partial(c.RateCase, score=5)``): called
+with the case number, the acting person (``by``) and the version they saw (``expected_version``,
+from If-Match)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,12 @@ class OnCase:
         stored = await case_of(self.intake, self.case_number, authorization=self.authorization)
         person = self.person
         received = body.model_dump(mode="json") if body is not None else {}
-        action = CaseAction(name=name, body=received, command=lambda seen: build(person, seen))
+        number = self.case_number
+        action = CaseAction(
+            name=name,
+            body=received,
+            command=lambda seen: build(case_number=number, by=person, expected_version=seen),
+        )
         request_id, headers = self.request
         scope = self.authorization or BACKOFFICE
         context = request_context(
