@@ -11,8 +11,9 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_intake.adapters.outcomes import MongoCommandOutcomes
+from casia_intake.settings import IntakeSettings
 from casia_read_models import CommandResult, StoredCommandOutcome
-from casia_runtime.mongo import Document
+from casia_runtime.mongo import Document, make_watching_client
 
 from ..builders import T0
 
@@ -37,13 +38,17 @@ class CountingOutcomes(MongoCommandOutcomes):
 
 @pytest.fixture
 async def outcomes(db: AsyncDatabase[Document]) -> AsyncIterator[CountingOutcomes]:
-    reader = CountingOutcomes(db)
+    # The stream on a client of its own, as the gateway runs it: an idle stream outlives the
+    # bounded client's timeoutMS (sharing it made a slow run's stream time out).
+    watcher = make_watching_client(IntakeSettings())
+    reader = CountingOutcomes(db, watching=watcher[db.name])
     watching = asyncio.create_task(reader.watch())
     await asyncio.sleep(0.5)  # the stream is open before the test inserts
     yield reader
     watching.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await watching
+    await watcher.close()
 
 
 async def test_an_outcome_recorded_while_waiting_is_delivered_by_the_change_stream(
