@@ -1,7 +1,9 @@
 """Document commands and events: storing an uploaded file (documents service).
 
-Intake streams an upload into the quarantine bucket and sends ``StoreDocument`` on
-``casia.documents.commands.v1``; the documents service checks the content, fingerprints it and
+Intake streams an upload into the quarantine bucket and names it in the case command that attaches
+it (``DocumentRef.upload``); the workflow, in the transaction that accepts the document onto the
+case, sends ``StoreDocument`` on ``casia.documents.commands.v1`` (so a document is stored only if
+a case took it, and always if one did); the documents service checks the content, fingerprints it and
 promotes it into the documents bucket, then emits ``DocumentStored`` or ``DocumentRejected`` on
 ``casia.documents.events.v1``. The workflow turns those into ``CaseDocumentStored`` /
 ``CaseDocumentRejected``. Only object references travel, never bytes.

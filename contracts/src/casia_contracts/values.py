@@ -158,6 +158,9 @@ class DocumentRef(ContractModel):
 
     ``document_type`` is a catalog code; ``size_bytes`` and ``content_type`` are the declared ones
     while ``pending`` and the checked ones once ``stored``; ``sha256`` is known once stored.
+    ``upload`` is where the uploaded bytes wait in quarantine: set by intake in the command that
+    attaches the document, so that the workflow, once it has accepted the document onto the case,
+    asks the documents service to store it (``StoreDocument``); events leave it out.
     """
 
     document_id: NonBlankStr
@@ -168,3 +171,4 @@ class DocumentRef(ContractModel):
     content_type: NonBlankStr
     sha256: Sha256Hex | None = None
     status: DocumentStatus
+    upload: ObjectRef | None = None

@@ -12,18 +12,22 @@ from casia_read_models.cases import (
     StoredResolution,
 )
 from casia_read_models.contacts import StoredContact
+from casia_read_models.files import FileStatus, StoredFile, StoredObject
 from casia_read_models.outcomes import CommandResult, StoredCommandOutcome
 
 __all__ = [
     "CommandResult",
+    "FileStatus",
     "StoredActor",
     "StoredAuthorization",
     "StoredCase",
     "StoredCommandOutcome",
     "StoredContact",
     "StoredDocument",
+    "StoredFile",
     "StoredHistoryEntry",
     "StoredInformation",
+    "StoredObject",
     "StoredPerson",
     "StoredRating",
     "StoredResolution",

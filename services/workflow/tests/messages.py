@@ -52,6 +52,7 @@ def pending_document() -> v.DocumentRef:
         size_bytes=48_213,
         content_type="application/pdf",
         status=v.DocumentStatus.PENDING,
+        upload=v.ObjectRef(bucket="casia-quarantine", key=document_id),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from casia_contracts import commands as c
+from casia_contracts import topics
 from casia_contracts.base import Message
 from casia_runtime.messages import InboundMessage
 from casia_runtime.testing.clock import ManualClock
@@ -42,7 +43,12 @@ class Rig:
         return self.store.cases[CaseNumber(number)]
 
     def events(self, number: str) -> list[dict[str, object]]:
-        return [json.loads(m.value) for m in self.store.outbox if m.key == number]
+        """The public case events written for the case (not its requests to other services)."""
+        return [
+            json.loads(m.value)
+            for m in self.store.outbox
+            if m.key == number and m.topic == topics.CASE_EVENTS
+        ]
 
     def event_types(self, number: str) -> list[object]:
         return [event["type"] for event in self.events(number)]

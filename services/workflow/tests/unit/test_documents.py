@@ -46,7 +46,9 @@ def test_a_rejected_document_keeps_the_reason() -> None:
     case = opened(documents=(document,))
     at = later(case)
 
-    decision = record_document_rejected(case, document_id=document.document_id, reason="PDF cifrado", at=at)
+    decision = record_document_rejected(
+        case, document_id=document.document_id, reason_code="unreadable", reason="PDF cifrado", at=at
+    )
 
     [rejected] = decision.case.documents
     assert (rejected.status, rejected.rejection_reason, rejected.sha256) == (
@@ -61,6 +63,7 @@ def test_a_rejected_document_keeps_the_reason() -> None:
             at=at,
             actor=BY_SYSTEM,
             document_id=document.document_id,
+            reason_code="unreadable",
             reason="PDF cifrado",
         ),
     )
@@ -81,7 +84,13 @@ def test_a_second_outcome_cannot_flip_a_stored_document() -> None:
     stored = record_document_stored(case, document_id=document.document_id, sha256=SHA, at=later(case)).case
 
     with pytest.raises(CommandRefused) as refused:
-        record_document_rejected(stored, document_id=document.document_id, reason="tarde", at=later(stored))
+        record_document_rejected(
+            stored,
+            document_id=document.document_id,
+            reason_code="unreadable",
+            reason="tarde",
+            at=later(stored),
+        )
 
     assert refused.value.reason_code is ReasonCode.DOCUMENT_ALREADY_DECIDED
 
@@ -90,12 +99,16 @@ def test_a_redelivered_outcome_is_refused_too() -> None:
     document = upload()
     case = opened(documents=(document,))
     rejected = record_document_rejected(
-        case, document_id=document.document_id, reason="virus", at=later(case)
+        case, document_id=document.document_id, reason_code="unreadable", reason="virus", at=later(case)
     ).case
 
     with pytest.raises(CommandRefused) as refused:
         record_document_rejected(
-            rejected, document_id=document.document_id, reason="virus", at=later(rejected)
+            rejected,
+            document_id=document.document_id,
+            reason_code="unreadable",
+            reason="virus",
+            at=later(rejected),
         )
 
     assert refused.value.reason_code is ReasonCode.DOCUMENT_ALREADY_DECIDED

@@ -105,7 +105,9 @@ def _apply(case: Case, step: Step, action: Action | None, at: datetime) -> Decis
         document_id = ids[step.pick] if step.pick < len(ids) else DocumentId("doc-desconocido")
         if step.store:
             return record_document_stored(case, document_id=document_id, sha256="ab" * 32, at=at)
-        return record_document_rejected(case, document_id=document_id, reason="ilegible", at=at)
+        return record_document_rejected(
+            case, document_id=document_id, reason_code="unreadable", reason="ilegible", at=at
+        )
     wrong = actor(ActorKind.SYSTEM if action.owner is ActorKind.AUTORIZADO else ActorKind.AUTORIZADO)
     command = command_for(action, case, by=wrong if step.wrong_actor else None)
     if isinstance(command, Rate):

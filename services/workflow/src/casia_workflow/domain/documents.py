@@ -29,15 +29,22 @@ def record_document_stored(case: Case, *, document_id: DocumentId, sha256: str, 
     return Decision(_with(case, stored), (event,))
 
 
-def record_document_rejected(case: Case, *, document_id: DocumentId, reason: str, at: datetime) -> Decision:
-    """The document failed validation (`reason`, for people).
+def record_document_rejected(
+    case: Case, *, document_id: DocumentId, reason_code: str, reason: str, at: datetime
+) -> Decision:
+    """The document failed validation (`reason_code` for programs, `reason` for people).
 
     Refuses unknown_document and document_already_decided. Emits CaseDocumentRejected.
     """
     document = _pending(case, document_id)
     rejected = replace(document, status=DocumentStatus.REJECTED, rejection_reason=reason)
     event = CaseDocumentRejected(
-        case_number=case.number, at=at, actor=Actor.system(), document_id=document_id, reason=reason
+        case_number=case.number,
+        at=at,
+        actor=Actor.system(),
+        document_id=document_id,
+        reason_code=reason_code,
+        reason=reason,
     )
     return Decision(_with(case, rejected), (event,))
 

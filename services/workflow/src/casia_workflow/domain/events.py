@@ -99,4 +99,5 @@ class CaseDocumentStored(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class CaseDocumentRejected(DomainEvent):
     document_id: DocumentId
+    reason_code: str
     reason: str

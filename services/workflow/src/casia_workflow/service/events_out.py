@@ -127,6 +127,6 @@ _BUILDERS: dict[type[d.DomainEvent], Callable[[d.Case, Any], e.CaseEvent]] = {
     ),
     d.CaseDocumentStored: _stored,
     d.CaseDocumentRejected: lambda case, ev: e.CaseDocumentRejected(
-        **base(case, ev), document_id=ev.document_id, reason_code="rejected", reason=ev.reason
+        **base(case, ev), document_id=ev.document_id, reason_code=ev.reason_code, reason=ev.reason
     ),
 }

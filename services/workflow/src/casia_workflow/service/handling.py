@@ -9,14 +9,16 @@ a refusal is recorded as a ``CommandRejected`` event, never thrown back at the b
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from casia_contracts import case_events, commands, documents
 from casia_contracts.base import Message
+from casia_contracts.documents import StoreDocument
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
+from casia_contracts.values import ObjectRef
 from casia_read_models import CommandResult, StoredCommandOutcome
 from casia_runtime.clock import Clock, to_milliseconds
 from casia_runtime.consumer import NotYet, PoisonMessage
@@ -26,12 +28,14 @@ from casia_workflow import domain as d
 from casia_workflow.service.commands_in import actor_of, case_command, opening_command, person
 from casia_workflow.service.events_out import base, public_event
 from casia_workflow.service.ports import CaseRepository, ClosureDeadlines, Transaction, Transactions
+from casia_workflow.service.storage_requests import storage_requests, uploads_of
 
 log = get_logger(__name__)
 
 SOURCE = "/casia/workflow"
 COMMAND_TYPE_PREFIX = "es.casia.case.command."
 EVENTS_PER_VERSION = 1000  # far more than one decision emits; the last slot is for a rejection
+STORAGE_REQUESTS_FROM = 500  # a decision's StoreDocument requests follow its events
 EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
 
 Decider = Callable[[d.Case | None, datetime], d.Decision]
@@ -58,6 +62,8 @@ class Cause:
     command_type: str | None = None
     sender: d.Actor = field(default_factory=d.Actor.system)
     """Who sent the command (the actor a rejection is reported for)."""
+    uploads: Mapping[str, ObjectRef] = field(default_factory=dict)
+    """Where the documents the command attaches wait in quarantine, by document id."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +88,7 @@ class Workflow:
         leaves nothing written.
         """
         event, data = _parse(message)
-        cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data))
+        cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data), uploads_of(data))
         with bound_correlation(event.correlationid, case_number=data.case_number):
             written = await self._apply(d.CaseNumber(data.case_number), _decider_for(data, event), cause)
             log.info("message.applied", message_type=event.type, message_id=event.id, events=written)
@@ -141,9 +147,17 @@ class Workflow:
             await cases.add(decision.case)
         else:
             await cases.replace(decision.case, expected_version=case.version)
+        version = decision.case.version
         events = [
-            _outbound(public_event(decision.case, event), cause=cause, index=i, at=at)
+            _outbound(public_event(decision.case, event), cause=cause, index=i, at=at, version=version)
             for i, event in enumerate(decision.events)
+        ]
+        requests = storage_requests(case, decision.case, cause.uploads)
+        events += [
+            _outbound(
+                request, cause=cause, index=STORAGE_REQUESTS_FROM + i, at=at, version=decision.case.version
+            )
+            for i, request in enumerate(requests)
         ]
         return events, _outcome(cause, decision.case, at=at)
 
@@ -163,7 +177,7 @@ class Workflow:
             reason=refusal.message,
         )
         # After the events of the version it refers to, whichever instance wrote them.
-        return [_outbound(rejected, cause=cause, index=EVENTS_PER_VERSION - 1, at=at)]
+        return [_outbound(rejected, cause=cause, index=EVENTS_PER_VERSION - 1, at=at, version=case.version)]
 
 
 def _outcome(
@@ -220,7 +234,11 @@ def _decider_for(data: Message, event: RawEvent) -> Decider:
             rejected = data
             return _known(
                 lambda case, at: d.record_document_rejected(
-                    case, document_id=d.DocumentId(rejected.document_id), reason=rejected.reason, at=at
+                    case,
+                    document_id=d.DocumentId(rejected.document_id),
+                    reason_code=rejected.reason_code,
+                    reason=rejected.reason,
+                    at=at,
                 )
             )
     raise PoisonMessage(f"the workflow does not handle {event.type}")
@@ -271,7 +289,9 @@ def _known(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
     return decider
 
 
-def _outbound(data: case_events.CaseEvent, *, cause: Cause, index: int, at: datetime) -> OutboundMessage:
+def _outbound(
+    data: case_events.CaseEvent | StoreDocument, *, cause: Cause, index: int, at: datetime, version: int
+) -> OutboundMessage:
     """The event as an outbox entry, ordered within its case by version, then by ``index``."""
     # Derived from the cause, so a retried transaction writes the same ids.
     seed = f"{cause.message_id or cause.causality.correlation_id}:{data.message_type}:{index}"
@@ -282,5 +302,5 @@ def _outbound(data: case_events.CaseEvent, *, cause: Cause, index: int, at: date
         time=at,
         causality=cause.causality,
     )
-    sequence = data.version * EVENTS_PER_VERSION + index
+    sequence = version * EVENTS_PER_VERSION + index
     return OutboundMessage.from_envelope(event, topic=data.topic, key=data.case_number, sequence=sequence)
