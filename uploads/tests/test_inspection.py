@@ -25,6 +25,8 @@ LIMIT = 5 * 1024 * 1024
         (samples.tiff(), "image/tiff", Format.TIFF),
         (samples.xml(), "application/xml", Format.XML),
         (samples.xml(), "text/xml; charset=utf-8", Format.XML),
+        (b"NAF;CCC;Periodo\n281234567840;28123456789;2026-01\n", "text/csv", Format.CSV),
+        ("Relación de trabajadores: Muñoz, Peña\r\n".encode("cp1252"), "text/plain", Format.TEXT),
     ],
 )
 def test_an_accepted_format_passes_with_its_size_and_fingerprint(
@@ -51,6 +53,8 @@ def test_an_accepted_format_passes_with_its_size_and_fingerprint(
         (samples.pixel_bomb(), "image/png", RefusalCode.UNREADABLE),
         (samples.billion_laughs(), "application/xml", RefusalCode.UNSAFE_XML),
         (b"<?xml version='1.0'?><a><b></a>", "application/xml", RefusalCode.UNREADABLE),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00 binary", "text/plain", RefusalCode.CONTENT_TYPE_MISMATCH),
+        (b"a;b\n" * 5000 + b"\x00\x01\x02" * 100, "text/csv", RefusalCode.UNREADABLE),
     ],
     ids=[
         "empty",
@@ -65,6 +69,8 @@ def test_an_accepted_format_passes_with_its_size_and_fingerprint(
         "pixel-bomb",
         "billion-laughs",
         "malformed-xml",
+        "binary-declared-text",
+        "binary-after-text",
     ],
 )
 def test_a_hostile_or_mismatched_file_is_refused_with_its_code(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import BinaryIO, Final
 
@@ -78,6 +79,17 @@ class S3Objects:
             ]
 
         return await asyncio.to_thread(listed)
+
+    async def stream(self, bucket: str, key: str) -> AsyncIterator[bytes]:
+        """The object's bytes, chunk by chunk, each read off the event loop."""
+        response = await asyncio.to_thread(self._client.get_object, bucket, key)
+        try:
+            chunks = response.stream(CHUNK_BYTES)
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
 
     def _fetch(self, bucket: str, key: str, into: BinaryIO, max_bytes: int) -> bool:
         try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import BinaryIO, Generic, Literal, TypeVar
 
 from casia_contracts.base import Message
 from casia_intake.domain.case_numbers import format_case_number
@@ -29,6 +29,8 @@ from casia_intake.service.ports import (
 from casia_read_models import StoredCase, StoredCommandOutcome
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Session
+
+T = TypeVar("T")
 
 
 class InMemoryCaseNumbers:
@@ -183,3 +185,37 @@ class InMemoryContacts:
     async def put(self, contact: Contact) -> None:
         await asyncio.sleep(0)
         self.contacts[contact.authorization_number] = contact
+
+
+class InMemoryQuarantine:
+    """The Quarantine port: objects as bytes, by (bucket, key)."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], bytes] = {}
+
+    async def put(self, bucket: str, key: str, source: BinaryIO, *, size: int, content_type: str) -> None:
+        source.seek(0)
+        self.objects[(bucket, key)] = source.read(size)
+
+    async def remove(self, bucket: str, key: str) -> None:
+        self.objects.pop((bucket, key), None)
+
+
+class InMemoryLookup(Generic[T]):
+    """Lookup over records kept in a dict by key."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, T] = {}
+
+    async def get(self, key: str) -> T | None:
+        return self.records.get(key)
+
+
+class InMemoryObjects:
+    """ObjectReader over the quarantine fake's objects (any bucket)."""
+
+    def __init__(self, store: InMemoryQuarantine) -> None:
+        self.store = store
+
+    async def stream(self, bucket: str, key: str) -> AsyncIterator[bytes]:
+        yield self.store.objects[(bucket, key)]

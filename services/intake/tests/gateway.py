@@ -20,11 +20,12 @@ from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.actions import CaseActions
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.attachments import Attachments
 from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
 from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
-from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome
+from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome, StoredFile
 from casia_runtime.testing.clock import ManualClock
 
 from .builders import AUTHORIZATION, AUTORIZADO, DEV_SECRET, dev_settings
@@ -35,6 +36,9 @@ from .fakes import (
     InMemoryCommandOutcomes,
     InMemoryContacts,
     InMemoryIdempotencyKeys,
+    InMemoryLookup,
+    InMemoryObjects,
+    InMemoryQuarantine,
     RecordingCommandSender,
     SentCommand,
 )
@@ -127,15 +131,24 @@ async def serving_fakes() -> AsyncIterator[Gateway]:
     outcomes = InMemoryCommandOutcomes()
     sender = RecordingCommandSender()
     app = create_app(settings)
+    catalog, quarantine = load_catalog(), InMemoryQuarantine()
     commands = CommandPath(
         sender=sender, outcomes=outcomes, requests=Requests(InMemoryIdempotencyKeys()), wait_seconds=0
     )
     app.state.intake = IntakeApp(
         settings=settings,
-        catalog=load_catalog(),
+        catalog=catalog,
         opening=CaseOpening(numbers=InMemoryCaseNumbers(), commands=commands),
         actions=CaseActions(commands),
+        attachments=Attachments(
+            quarantine=quarantine,
+            bucket=settings.quarantine_bucket,
+            catalog=catalog,
+            max_file_bytes=settings.max_file_bytes,
+        ),
         cases=cases,
+        files=InMemoryLookup[StoredFile](),
+        objects=InMemoryObjects(quarantine),
         finder=InMemoryCaseFinder(cases.cases),
         contacts=contacts,
         clock=clock,

@@ -1,8 +1,9 @@
 """The formats a case accepts (the allow-list) and how a file's bytes say which one they are.
 
 PDF, JPEG, PNG, TIFF and XML: what the Treasury's procedures ask for (forms, scans, photos, XML
-exports). Archives are not accepted, so no archive is ever opened (no zip bombs); neither are
-office documents, which carry macros. The declared type must be one of :data:`DECLARABLE`, and
+exports); plain text and CSV for the RED system's own files (``fichero_red``). Archives are not
+accepted, so no archive is ever opened (no zip bombs); neither are office documents, which carry
+macros. The declared type must be one of :data:`DECLARABLE`, and
 the content's leading bytes must say the same format.
 """
 
@@ -22,6 +23,8 @@ class Format(StrEnum):
     PNG = "image/png"
     TIFF = "image/tiff"
     XML = "application/xml"
+    TEXT = "text/plain"
+    CSV = "text/csv"
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -34,7 +37,11 @@ _EXTENSIONS: Final = {
     Format.PNG: ("png",),
     Format.TIFF: ("tif", "tiff"),
     Format.XML: ("xml",),
+    Format.TEXT: ("txt",),
+    Format.CSV: ("csv",),
 }
+TEXT_FORMATS: Final = frozenset({Format.TEXT, Format.CSV})
+"""Formats whose bytes are text with no signature: the content cannot tell one from the other."""
 
 DECLARABLE: Final[dict[str, Format]] = {
     **{f.value: f for f in Format},
@@ -59,7 +66,23 @@ def sniffed_format(head: bytes) -> Format | None:
     kind = filetype.guess(head)
     if kind is not None:
         return DECLARABLE.get(kind.mime)
-    return Format.XML if _looks_like_xml(head) else None
+    if _looks_like_xml(head):
+        return Format.XML
+    return Format.TEXT if looks_like_text(head) else None
+
+
+def matches(declared: Format, sniffed: Format | None) -> bool:
+    """Whether bytes sniffed as ``sniffed`` may be what was declared (text is text, CSV or not)."""
+    return sniffed is declared or (sniffed is Format.TEXT and declared in TEXT_FORMATS)
+
+
+def looks_like_text(data: bytes) -> bool:
+    """No NUL byte and hardly any control characters: text in UTF-8 or a single-byte Spanish
+    encoding (ISO-8859-1, Windows-1252), as the RED system writes its files."""
+    if b"\0" in data:
+        return False
+    controls = sum(1 for byte in data if byte < 0x20 and byte not in b"\t\n\r\f")
+    return controls <= len(data) // 100
 
 
 def with_extension(file_name: str, fmt: Format) -> str:

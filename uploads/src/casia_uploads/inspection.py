@@ -21,7 +21,15 @@ from defusedxml.ElementTree import ParseError, iterparse
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
-from casia_uploads.formats import HEAD_BYTES, Format, declared_format, sniffed_format
+from casia_uploads.formats import (
+    HEAD_BYTES,
+    TEXT_FORMATS,
+    Format,
+    declared_format,
+    looks_like_text,
+    matches,
+    sniffed_format,
+)
 from casia_uploads.refusals import FileRefused, RefusalCode
 
 CHUNK_BYTES: Final = 1024 * 1024
@@ -47,19 +55,18 @@ def inspect_file(file: BinaryIO, *, declared_content_type: str, max_bytes: int) 
     Raises FileRefused: ``unsupported_type`` (declared type not accepted), ``empty``,
     ``too_large`` (over ``max_bytes``), ``content_type_mismatch`` (the bytes show another
     format), ``encrypted_pdf``, ``unreadable`` (damaged, or an image over the pixel budget),
-    ``unsafe_xml`` (DTD, entities).
+    ``unsafe_xml`` (DTD, entities). Text (plain or CSV) must be text throughout.
     """
     declared = declared_format(declared_content_type)
     if declared is None:
         raise FileRefused(
             RefusalCode.UNSUPPORTED_TYPE,
             f"El tipo de fichero {declared_content_type!r} no se admite: "
-            "se admiten PDF, JPEG, PNG, TIFF y XML.",
+            "se admiten PDF, JPEG, PNG, TIFF, XML, texto y CSV.",
         )
     size, sha256 = _measure(file, max_bytes=max_bytes)
     file.seek(0)
-    actual = sniffed_format(file.read(HEAD_BYTES))
-    if actual is not declared:
+    if not matches(declared, sniffed_format(file.read(HEAD_BYTES))):
         raise FileRefused(
             RefusalCode.CONTENT_TYPE_MISMATCH,
             f"El contenido del fichero no corresponde al tipo declarado ({declared.name}).",
@@ -91,6 +98,8 @@ def _open_as(file: BinaryIO, fmt: Format) -> None:
             _check_pdf(file)
         case Format.XML:
             _check_xml(file)
+        case _ if fmt in TEXT_FORMATS:
+            _check_text(file)
         case _:
             _check_image(file, PILLOW_FORMATS[fmt])
 
@@ -138,6 +147,12 @@ def _check_xml(file: BinaryIO) -> None:
         ) from error
     except ParseError as error:
         raise _unreadable("XML") from error
+
+
+def _check_text(file: BinaryIO) -> None:
+    while chunk := file.read(CHUNK_BYTES):
+        if not looks_like_text(chunk):  # binary content past the first bytes
+            raise _unreadable("texto")
 
 
 def _unreadable(what: str) -> FileRefused:

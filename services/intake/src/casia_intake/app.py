@@ -6,8 +6,9 @@ from fastapi import FastAPI
 
 from casia_intake.auth import TokenVerifier, auth_config
 from casia_intake.bootstrap import lifespan_for
-from casia_intake.entrypoints import account, actions, backoffice, cases, search_routes, system
+from casia_intake.entrypoints import account, actions, backoffice, cases, downloads, search_routes, system
 from casia_intake.entrypoints.answers import install_answers
+from casia_intake.entrypoints.bodies import install_body_schemas
 from casia_intake.entrypoints.middleware import BodyLimit, RequestIds, UnexpectedErrors
 from casia_intake.entrypoints.problems import install_problem_handlers
 from casia_intake.settings import IntakeSettings
@@ -31,10 +32,13 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     app.state.verifier = TokenVerifier(auth)
     install_problem_handlers(app, retry_after_seconds=settings.retry_after_seconds)
     install_answers(app, retry_after_seconds=settings.retry_after_seconds)
+    install_body_schemas(app)
 
     # Last added runs first: ids for everything, errors answered within the app, then the body
     # limit, before any route reads.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, max_multipart_bytes=settings.max_upload_request_bytes
+    )
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIds)
     app.include_router(system.router)
@@ -44,4 +48,5 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     app.include_router(actions.router)
     app.include_router(search_routes.backoffice_router)
     app.include_router(backoffice.router)
+    app.include_router(downloads.router)
     return app

@@ -16,6 +16,7 @@ from casia_intake.adapters.mongo import (
     MongoCaseReader,
     MongoContacts,
     MongoIdempotencyKeys,
+    MongoLookup,
     create_indexes,
 )
 from casia_intake.adapters.outcomes import MongoCommandOutcomes
@@ -23,17 +24,19 @@ from casia_intake.adapters.search import MongoCaseFinder
 from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.actions import CaseActions
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.attachments import Attachments
 from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
 from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
+from casia_read_models import StoredFile
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import RELAY_LEASES
 from casia_runtime.health import Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import Document, make_mongo_client, make_watching_client, mongo_ready
 from casia_runtime.outbox import Outbox, relay_for
-from casia_runtime.s3 import make_s3_client, s3_ready
+from casia_runtime.s3 import S3Objects, make_s3_client, s3_ready
 from casia_runtime.startup import Startup, broker_start
 from casia_runtime.worker import instance_id
 
@@ -59,6 +62,7 @@ def build_intake(
         timeout_seconds=settings.kafka_publish_timeout_seconds,
         on_kept=on_kept,
     )
+    catalog, objects = load_catalog(), S3Objects(make_s3_client(settings))
     commands = CommandPath(
         sender=sender,
         outcomes=outcomes or MongoCommandOutcomes(db),
@@ -67,10 +71,18 @@ def build_intake(
     )
     return IntakeApp(
         settings=settings,
-        catalog=load_catalog(),
+        catalog=catalog,
         opening=CaseOpening(numbers=MongoCaseNumbers(db), commands=commands),
         actions=CaseActions(commands),
+        attachments=Attachments(
+            quarantine=objects,
+            bucket=settings.quarantine_bucket,
+            catalog=catalog,
+            max_file_bytes=settings.max_file_bytes,
+        ),
         cases=MongoCaseReader(db),
+        files=MongoLookup(db, StoredFile),
+        objects=objects,
         finder=MongoCaseFinder(db),
         contacts=MongoContacts(db),
         clock=utc_now_ms,

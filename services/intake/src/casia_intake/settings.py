@@ -28,6 +28,12 @@ class IntakeSettings(RuntimeSettings):
     auth_jwks_url: str | None = None
 
     quarantine_bucket: str = "casia-quarantine"
+    documents_bucket: str = "casia-documents"
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    """The largest file accepted (413 above it); the documents service checks the same limit."""
+    max_upload_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    """The largest multipart body (all its files and fields together): 413 above it, at once when
+    the request declares its length."""
 
     read_your_writes_seconds: float = Field(default=3.0, ge=0)
     """How long a command waits to see its effect before answering 202 instead of 201."""

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from casia_intake.domain.catalog import CatalogDataError, FieldFormat, parse_catalog
+from casia_intake.settings import IntakeSettings
+from casia_uploads.formats import DECLARABLE, Format
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 OFFICIAL_HOSTS = {"www.seg-social.es", "sede.seg-social.gob.es"}
@@ -164,7 +166,15 @@ def test_the_subjects_and_document_types_the_service_needs_are_present() -> None
     assert "Bajas trabajadores cuenta ajena" in names
     documents = {d["code"] for d in data["document_types"]}
     assert {"justificante_pago", "contrato", "captura_pantalla", "fichero_red", "otro"} <= documents
-    assert data["upload_limits"]["max_bytes"] == 10 * 1024 * 1024
+
+
+def test_the_published_upload_limits_are_the_ones_enforced() -> None:
+    """The catalog tells clients what they may upload; the gateway's checks (casia_uploads) and
+    its size setting must accept exactly that, or a client following the catalog is refused."""
+    limits = raw_catalog()["upload_limits"]
+    assert limits["max_bytes"] == IntakeSettings.model_fields["max_file_bytes"].default
+    assert set(limits["content_types"]) <= set(DECLARABLE)
+    assert {f.value for f in Format} <= set(limits["content_types"])
 
 
 def test_the_packaged_data_parses() -> None:

@@ -38,7 +38,7 @@ def test_public_dict_has_the_documented_shape(catalog: Catalog) -> None:
         "format": "ccc",
         "required": True,
     }
-    assert public["upload_limits"]["max_bytes"] == 10 * 1024 * 1024
+    assert public["upload_limits"]["max_bytes"] == 20 * 1024 * 1024
     assert "application/pdf" in public["upload_limits"]["content_types"]
     assert {"code": "otro", "name": "Otro documento"} in public["document_types"]
 

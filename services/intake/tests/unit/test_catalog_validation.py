@@ -231,10 +231,10 @@ def test_upload_within_limits_gives_the_bare_media_type(catalog: Catalog) -> Non
 def test_upload_problems_are_reported_together(catalog: Catalog) -> None:
     with pytest.raises(CatalogViolation) as refused:
         validate_upload(
-            catalog, document_type="factura", content_type="application/zip", size_bytes=10 * MIB + 1
+            catalog, document_type="factura", content_type="application/zip", size_bytes=20 * MIB + 1
         )
     assert [p.field for p in refused.value.problems] == ["document_type", "content_type", "size"]
-    assert "10 MiB" in refused.value.problems[2].message_es
+    assert "20 MiB" in refused.value.problems[2].message_es
 
 
 def test_an_upload_for_a_node_must_be_a_document_type_the_node_accepts(catalog: Catalog) -> None:

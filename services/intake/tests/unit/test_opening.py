@@ -34,7 +34,7 @@ class Harness:
     async def open(
         self, scope: IdempotencyScope | None, *, title: str = "Duda sobre contacto", at: datetime = T0
     ) -> Outcome:
-        return await self.opening.open(draft(title=title), RequestContext(at, "req-1", scope))
+        return await self.opening.open(draft(title=title), RequestContext(at, "req-1", scope), files=[])
 
     def sent_ids(self) -> list[tuple[str, str]]:
         """(case number, command id) of every acknowledged send, in order."""
@@ -77,7 +77,7 @@ async def test_without_a_key_each_open_allocates_a_new_number_and_sends_it_once(
 
 
 async def test_the_command_sent_is_the_draft_for_the_allocated_number(harness: Harness) -> None:
-    outcome = await harness.opening.open(draft(), RequestContext(T0, "req-42"))
+    outcome = await harness.opening.open(draft(), RequestContext(T0, "req-42"), files=[])
 
     [sent] = harness.sender.sent
     assert sent.command == open_command(outcome.case_number)

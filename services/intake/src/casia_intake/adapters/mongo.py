@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,11 +17,14 @@ from pymongo.errors import DuplicateKeyError
 from casia_intake.domain.case_numbers import format_case_number
 from casia_intake.service.ports import Contact, IdempotencyRecord, IdempotencyScope
 from casia_read_models import StoredCase, StoredContact
+from casia_read_models.base import StoredDocumentModel
 from casia_runtime.logging import get_logger
 from casia_runtime.mongo import Document
 from casia_runtime.outbox import create_outbox_indexes
 
 log = get_logger(__name__)
+
+StoredModelT = TypeVar("StoredModelT", bound=StoredDocumentModel)
 
 IDEMPOTENCY_RETENTION = timedelta(days=7)
 OUTBOX = "intake_outbox"
@@ -142,3 +145,15 @@ class MongoCaseReader:
     async def get(self, case_number: str) -> StoredCase | None:
         found = await self._cases.find_one({"_id": case_number})
         return StoredCase.from_document(found) if found is not None else None
+
+
+class MongoLookup(Generic[StoredModelT]):
+    """Lookup over the collection of a read model, by its key (``_id``)."""
+
+    def __init__(self, db: AsyncDatabase[Document], model: type[StoredModelT]) -> None:
+        self._collection = db[model.COLLECTION]
+        self._model = model
+
+    async def get(self, key: str) -> StoredModelT | None:
+        found = await self._collection.find_one({"_id": key})
+        return self._model.from_document(found) if found is not None else None

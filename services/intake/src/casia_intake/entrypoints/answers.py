@@ -15,6 +15,7 @@ from casia_intake.entrypoints.problems import Problem, respond, unavailable_prob
 from casia_intake.entrypoints.views import Audience, CaseAccepted, CaseView
 from casia_intake.service.actions import NotAllowedNow, StaleCase
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.attachments import UploadRefused
 from casia_intake.service.commands import Applied, Outcome, Pending, Refused
 from casia_intake.service.ports import BrokerUnavailable
 from casia_intake.service.requests import IdempotencyConflict
@@ -58,6 +59,19 @@ def install_answers(app: FastAPI, *, retry_after_seconds: int) -> None:
         detail = f"El caso está en estado {state}: esta acción no es posible ahora."
         problem = Problem(
             409, "action-not-allowed", "Acción no permitida", detail, reason_code="illegal_transition"
+        )
+        return respond(problem, request)
+
+    @app.exception_handler(UploadRefused)
+    async def on_upload_refused(request: Request, exc: UploadRefused) -> JSONResponse:
+        too_large = exc.reason_code == "too_large"
+        problem = Problem(
+            413 if too_large else 422,
+            "content-too-large" if too_large else "document-refused",
+            "Documento no admitido",
+            exc.reason,
+            reason_code=exc.reason_code,
+            file_index=exc.index,
         )
         return respond(problem, request)
 

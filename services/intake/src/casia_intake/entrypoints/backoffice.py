@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from casia_contracts import commands as c
 from casia_contracts.values import PersonRef
 from casia_intake.domain.identifiers import InvalidIdentifier, validate_nif
-from casia_intake.entrypoints.content import JSON, accepts
+from casia_intake.entrypoints.bodies import json_or_files
+from casia_intake.entrypoints.content import JSON, MULTIPART, accepts
 from casia_intake.entrypoints.dependencies import Application
 from casia_intake.entrypoints.headers import etag
 from casia_intake.entrypoints.identity import Clerk
@@ -27,6 +28,7 @@ from casia_intake.entrypoints.schemas import (
     PersonRequest,
     ResolutionRequest,
 )
+from casia_intake.entrypoints.submissions import read_submission
 from casia_intake.entrypoints.views import Audience, CaseAccepted, CaseView, HistoryView
 
 APPROVED = "Anulación aprobada"
@@ -34,8 +36,8 @@ APPROVED = "Anulación aprobada"
 router = APIRouter(
     prefix="/v1/backoffice/cases",
     tags=["tramitador"],
-    dependencies=[Depends(accepts(JSON))],
-    responses={202: {"model": CaseAccepted}, 403: {}, 404: {}, 409: {}, 412: {}, 422: {}, 503: {}},
+    dependencies=[Depends(accepts(JSON, MULTIPART))],
+    responses={202: {"model": CaseAccepted}, 403: {}, 404: {}, 409: {}, 412: {}, 413: {}, 422: {}, 503: {}},
 )
 
 
@@ -94,9 +96,14 @@ async def decide_annulment(body: AnnulmentDecisionRequest, on: ClerkOnCase) -> J
     return await on.perform("approve_annulment" if body.approve else "reject_annulment", body, command)
 
 
-@router.post("/{case_number}/resolution", summary="Resolver el caso con la respuesta")
-async def resolve(body: ResolutionRequest, on: ClerkOnCase) -> JSONResponse:
-    return await on.perform("resolve", body, partial(c.ResolveCase, answer=body.answer, documents=[]))
+@router.post(
+    "/{case_number}/resolution",
+    summary="Resolver el caso con la respuesta (y documentos, si los hay)",
+    openapi_extra=json_or_files(ResolutionRequest),
+)
+async def resolve(request: Request, on: ClerkOnCase) -> JSONResponse:
+    body, files = await read_submission(request, ResolutionRequest)
+    return await on.perform("resolve", body, partial(c.ResolveCase, answer=body.answer), files=files)
 
 
 def _assignee(named: PersonRequest | None) -> PersonRef | None:

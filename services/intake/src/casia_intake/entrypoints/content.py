@@ -16,6 +16,7 @@ from fastapi import Request
 from casia_intake.entrypoints.problems import Problem
 
 JSON: Final = "application/json"
+MULTIPART: Final = "multipart/form-data"
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -26,7 +27,7 @@ def accepts(*media_types: str) -> Callable[[Request], None]:
     def check(request: Request) -> None:
         if request.method not in BODY_METHODS or not _has_body(request):
             return
-        media_type = _media_type(request.headers.get("content-type", ""))
+        media_type = media_type_of(request)
         if media_type in media_types or (JSON in media_types and _is_json(media_type)):
             return
         raise Problem(
@@ -38,6 +39,11 @@ def accepts(*media_types: str) -> Callable[[Request], None]:
         )
 
     return check
+
+
+def media_type_of(request: Request) -> str:
+    """The request body's media type, lowercase, without parameters ("" when none is declared)."""
+    return _media_type(request.headers.get("content-type", ""))
 
 
 def _has_body(request: Request) -> bool:

@@ -54,20 +54,24 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimit:
-    """A declared ``Content-Length`` above ``max_bytes`` is answered at once, without calling the
-    app; a body without one (chunked) is counted as the app reads it and cut at the limit."""
+    """A declared ``Content-Length`` above the limit is answered at once, without calling the
+    app; a body without one (chunked) is counted as the app reads it and cut at the limit. The
+    limit is ``max_multipart_bytes`` for multipart bodies (files), ``max_bytes`` for the rest."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_multipart_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_multipart_bytes = max_multipart_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        content_type = (_header(scope, b"content-type") or "").lower()
+        limit = self.max_multipart_bytes if content_type.startswith("multipart/") else self.max_bytes
         declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            too_large = BodyTooLarge(self.max_bytes)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            too_large = BodyTooLarge(limit)
             problem = Problem(413, "content-too-large", "Petición demasiado grande", too_large.detail)
             instance = occurrence(scope.get("state", {}).get("request_id"))
             await problem_response(problem, instance=instance)(scope, receive, send)
@@ -78,8 +82,8 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise BodyTooLarge(self.max_bytes)  # FastAPI hands an HTTPException to its handler
+            if received > limit:
+                raise BodyTooLarge(limit)  # FastAPI hands an HTTPException to its handler
             return message
 
         await self.app(scope, counted, send)

@@ -3,8 +3,9 @@ authorizations) or a clerk (across them), and the one way such an action is perf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 
 from casia_contracts import commands as c
 from casia_contracts.values import PersonRef
+from casia_intake.domain.catalog import CatalogNode, UnknownCatalogNode
 from casia_intake.entrypoints.answers import answer
 from casia_intake.entrypoints.dependencies import Application, RequestId
 from casia_intake.entrypoints.headers import ActionHeaders, Headers
@@ -21,6 +23,8 @@ from casia_intake.entrypoints.lookups import BACKOFFICE, case_of, request_contex
 from casia_intake.entrypoints.views import Audience
 from casia_intake.service.actions import CaseAction
 from casia_intake.service.application import IntakeApp
+from casia_intake.service.attachments import Attached, IncomingFile
+from casia_read_models import StoredCase
 
 Build = Callable[..., c.PersonCommand]
 """The action's command with its own fields given (``partial(c.RateCase, score=5)``): called
@@ -48,13 +52,24 @@ class OnCase:
             return f"/v1/backoffice/cases/{self.case_number}"
         return f"/v1/authorizations/{self.authorization}/cases/{self.case_number}"
 
-    async def perform(self, name: str, body: BaseModel | None, build: Build) -> JSONResponse:
+    async def perform(
+        self, name: str, body: BaseModel | None, build: Build, *, files: Sequence[IncomingFile] | None = None
+    ) -> JSONResponse:
         """Find the case (404 if the caller may not see it), send the command through the one
-        path, and answer the same way for every action."""
+        path, and answer the same way for every action. ``files`` (None for a command that
+        takes no documents) are checked, put in quarantine and given to ``build`` as its
+        ``documents``; they are discarded if the command is not applied."""
         stored = await case_of(self.intake, self.case_number, authorization=self.authorization)
         person = self.person
         received = body.model_dump(mode="json") if body is not None else {}
         number = self.case_number
+        attached: list[Attached] = []
+        if files is not None:
+            node = _node_of(self.intake, stored) if self.authorization else None
+            attached = await self.intake.attachments.receive(files, node=node)
+            build = partial(build, documents=[a.document for a in attached])
+            if attached:
+                received = {**received, "files": [a.fingerprint() for a in attached]}
         action = CaseAction(
             name=name,
             body=received,
@@ -66,8 +81,18 @@ class OnCase:
             self.intake, caller=person.nif, scope=scope, headers=headers, request_id=request_id
         )
         seen = headers.expected_version
-        outcome = await self.intake.actions.perform(action, context, case=stored, if_match=seen)
+        performing = self.intake.actions.perform(action, context, case=stored, if_match=seen)
+        outcome = await self.intake.attachments.settle(attached, performing)
         return await answer(outcome, self.intake, location=self.location, audience=self.audience)
+
+
+def _node_of(intake: IntakeApp, stored: StoredCase) -> CatalogNode | None:
+    """The case's catalog node, whose document types an autorizado's files must be (None: the
+    catalog no longer offers it, and any document type of the catalog will do)."""
+    try:
+        return intake.catalog.resolve(stored)
+    except UnknownCatalogNode:
+        return None
 
 
 def autorizado_on_case(

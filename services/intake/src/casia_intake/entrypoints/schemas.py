@@ -71,7 +71,8 @@ class InformationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: Annotated[MultiLine, Field(min_length=1, max_length=10_000)]
+    text: Annotated[MultiLine, Field(min_length=1, max_length=10_000)] | None = None
+    """Required unless documents come with it (multipart)."""
 
 
 class AnnulmentRequest(BaseModel):

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from casia_intake.domain.catalog import Catalog
 from casia_intake.service.actions import CaseActions
+from casia_intake.service.attachments import Attachments
 from casia_intake.service.opening import CaseOpening
-from casia_intake.service.ports import CaseReader, ContactStore
+from casia_intake.service.ports import CaseReader, ContactStore, Lookup, ObjectReader
 from casia_intake.service.search import CaseFinder
 from casia_intake.settings import IntakeSettings
+from casia_read_models import StoredFile
 from casia_runtime.clock import Clock
 
 
@@ -22,7 +24,11 @@ class IntakeApp:
     catalog: Catalog
     opening: CaseOpening
     actions: CaseActions
+    attachments: Attachments
     cases: CaseReader
+    files: Lookup[StoredFile]
+    """The documents service's records of the files it stored or refused."""
+    objects: ObjectReader
     finder: CaseFinder
     contacts: ContactStore
     clock: Clock

@@ -8,6 +8,7 @@ the number the first request allocated (see :mod:`casia_intake.service.requests`
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from casia_contracts.commands import OpenCase
 from casia_intake.domain.case_numbers import numbering_year
@@ -24,13 +25,15 @@ class CaseOpening:
         self._numbers = numbers
         self._commands = commands
 
-    async def open(self, draft: Draft, context: RequestContext) -> Outcome:
+    async def open(self, draft: Draft, context: RequestContext, *, files: list[dict[str, Any]]) -> Outcome:
         """The outcome of the OpenCase ``draft`` builds for the allocated number (Applied: the
-        case is stored). Raises BrokerUnavailable and IdempotencyConflict as CommandPath.send."""
+        case is stored). ``files`` are the fingerprints of its documents (a repeat must bring the
+        same files). Raises BrokerUnavailable and IdempotencyConflict as CommandPath.send."""
 
         async def allocate() -> str:
             return await self._numbers.allocate(year=numbering_year(context.at))
 
         new = NewCommand(case_number=allocate, command_id=lambda number: stable_command_id("open", number))
-        request = {"open": draft("-").model_dump(mode="json", exclude={"case_number"})}
+        opening = draft("-").model_dump(mode="json", exclude={"case_number", "documents"})
+        request = {"open": opening, "files": files} if files else {"open": opening}
         return await self._commands.send(context, request=request, new=new, build=draft)

@@ -11,9 +11,10 @@ The MongoDB and Kafka implementations live in ``adapters/``; the in-memory fakes
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from casia_contracts.base import Message
 from casia_read_models import StoredCase, StoredCommandOutcome
@@ -132,4 +133,19 @@ class ContactStore(Protocol):
 
     async def put(self, contact: Contact) -> None:
         """Replace the authorization's contact with ``contact``."""
+        ...
+
+
+StoredT_co = TypeVar("StoredT_co", covariant=True)
+
+
+class Lookup(Protocol[StoredT_co]):
+    """Another service's records, by key (``documents`` of the documents service, ``receipts``)."""
+
+    async def get(self, key: str) -> StoredT_co | None: ...
+
+
+class ObjectReader(Protocol):
+    def stream(self, bucket: str, key: str) -> AsyncIterator[bytes]:
+        """The object's bytes in chunks (never the whole object at once)."""
         ...

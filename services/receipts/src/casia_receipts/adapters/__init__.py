@@ -1,1 +1,1 @@
-"""Adapters of the receipts service: the only code that imports jinja2, segno or WeasyPrint."""
+"""Adapters of the receipts service: the justificante PDF (jinja2, segno, WeasyPrint)."""

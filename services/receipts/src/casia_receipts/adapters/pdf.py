@@ -2,8 +2,8 @@
 
 Deterministic: the PDF is a function of the ``ReceiptContent`` (and of the WeasyPrint, font and
 template versions), so issuing the same receipt again after a crash stores byte-identical bytes.
-Nothing depends on the clock: the PDF's dates are the receipt's issue date, its identifier comes
-from the receipt id, and WeasyPrint's font subset names are digests of the glyphs used.
+Nothing depends on the clock or on the process: the PDF's dates are the receipt's issue date, its
+identifier comes from the receipt id, and WeasyPrint names font subsets by a digest of the font.
 
 The output is PDF/A-2b (fonts embedded, sRGB output intent, XMP metadata), the archival profile.
 """
@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from weasyprint import CSS, HTML, URLFetcher  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
 
 from casia_receipts.domain.receipt import ReceiptContent, ReceiptKind
 
@@ -88,10 +88,10 @@ class ReceiptRenderer:
 def qr_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data: URI, with its quiet zone, scaled by the stylesheet.
 
-    Error correction M (15 %) survives a crease or a smudge on a printed page and keeps the code
-    small enough to scan from 35 mm.
+    Error correction is at least M (15 %), raised when the same symbol size allows it: enough for a
+    crease or a smudge on a printed page while the modules stay large enough to scan at ~34 mm.
     """
-    code = segno.make_qr(url, error="m", boost_error=False)
+    code = segno.make_qr(url, error="m")
     return code.svg_data_uri(border=4, omitsize=True, dark="#000000", light="#ffffff")
 
 
