@@ -14,10 +14,18 @@ from casia_read_models.cases import (
 from casia_read_models.contacts import StoredContact
 from casia_read_models.files import FileStatus, StoredFile, StoredObject
 from casia_read_models.outcomes import CommandResult, StoredCommandOutcome
+from casia_read_models.receipts import (
+    ReceiptDocumentStatus,
+    ReceiptStatus,
+    StoredReceipt,
+    StoredReceiptDocument,
+)
 
 __all__ = [
     "CommandResult",
     "FileStatus",
+    "ReceiptDocumentStatus",
+    "ReceiptStatus",
     "StoredActor",
     "StoredAuthorization",
     "StoredCase",
@@ -30,5 +38,7 @@ __all__ = [
     "StoredObject",
     "StoredPerson",
     "StoredRating",
+    "StoredReceipt",
+    "StoredReceiptDocument",
     "StoredResolution",
 ]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from casia_receipts.domain.cea import cea_from_bytes
+from casia_contracts.cea import cea_from_bytes
 from casia_receipts.domain.receipt import ListedDocument, ReceiptContent, ReceiptKind
 
 OPENED_AT = datetime(2025, 3, 14, 9, 32, 5, tzinfo=UTC)

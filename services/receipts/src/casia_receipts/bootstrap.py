@@ -1,23 +1,64 @@
-"""Composition root of the receipts service.
-
-This first version connects to Kafka, MongoDB and the object store and answers health checks;
-issuing justificantes and verifying CEA codes come with the receipts issue.
-"""
+"""Composition root of the receipts service."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 
+from pymongo.asynchronous.database import AsyncDatabase
 from starlette.applications import Starlette
 
+from casia_receipts.adapters import mongo as store
+from casia_receipts.adapters.pdf import ReceiptRenderer
+from casia_receipts.adapters.rendering import OffLoopRenderer
+from casia_receipts.entrypoints.consumer import subscribe
+from casia_receipts.service.desk import ReceiptDesk
 from casia_receipts.settings import ReceiptsSettings
+from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import Connections
-from casia_runtime.s3 import make_s3_client, s3_ready
+from casia_runtime.mongo import Document
+from casia_runtime.s3 import S3Objects, make_s3_client, s3_ready
 from casia_runtime.worker import build_worker
 
 
 def bootstrap(settings: ReceiptsSettings) -> Starlette:
     connections = Connections.open(settings)
     s3 = make_s3_client(settings)
-    readiness = connections.readiness(s3=partial(s3_ready, s3, settings.receipts_bucket))
-    return build_worker(connections.broker, readiness=readiness, on_shutdown=[connections.mongo.close])
+    relay = connections.relay(store.OUTBOX)
+    renderer = OffLoopRenderer(ReceiptRenderer(timezone=settings.timezone))
+    desk = ReceiptDesk(
+        transactions=store.receipts_transactions(connections.mongo, connections.db),
+        applied=store.inbox_of(connections.db),
+        receipts=store.ReceiptsReader(connections.db),
+        pdfs=S3Objects(s3),
+        renderer=renderer,
+        clock=utc_now_ms,
+        bucket=settings.receipts_bucket,
+        public_base_url=settings.public_base_url,
+        on_commit=relay.wake,
+        sweep_every=timedelta(seconds=settings.issue_sweep_seconds),
+    )
+    guard = connections.guard()
+    subscribe(connections.broker, desk=desk, guard=guard, consumers=settings.consumers_per_topic)
+    return build_worker(
+        connections.broker,
+        readiness=connections.readiness(s3=partial(s3_ready, s3, settings.receipts_bucket)),
+        on_startup=[indexes_of(connections.db)],
+        background=[relay.run, guard.sweep_parked, desk.sweep],
+        on_shutdown=[connections.mongo.close, _closing(renderer)],
+    )
+
+
+def indexes_of(db: AsyncDatabase[Document]) -> Callable[[], Awaitable[None]]:
+    async def create_receipts_indexes() -> None:
+        await store.create_indexes(db)
+
+    return create_receipts_indexes
+
+
+def _closing(renderer: OffLoopRenderer) -> Callable[[], Awaitable[None]]:
+    async def stop_rendering() -> None:
+        renderer.close()
+
+    return stop_rendering

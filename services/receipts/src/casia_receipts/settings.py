@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from casia_runtime.settings import RuntimeSettings
 
 
@@ -9,3 +11,9 @@ class ReceiptsSettings(RuntimeSettings):
     service_name: str = "receipts"
     http_port: int = 8003
     receipts_bucket: str = "casia-receipts"
+    public_base_url: str = "http://127.0.0.1:8000"
+    """Where people reach the gateway: the verification URL printed on every receipt."""
+    timezone: str = "Europe/Madrid"
+    """The times printed on receipts are in this zone."""
+    issue_sweep_seconds: float = Field(default=5.0, gt=0)
+    """How often receipts left ready (their issuer died) are looked for and issued."""

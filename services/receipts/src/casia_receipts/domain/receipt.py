@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
+from casia_contracts.cea import Cea
 from casia_contracts.receipts import ReceiptKind
-from casia_receipts.domain.cea import Cea
 
 __all__ = ["TITLES", "ListedDocument", "ReceiptContent", "ReceiptKind"]
 

@@ -6,8 +6,9 @@ alphabet is a CEA and every CEA has one spelling: the mapping from the 10 random
 bijection. The alphabet leaves out I, L, O and U, so what a person reads aloud or types back is
 hard to get wrong; when typed anyway, O is read as 0 and I or L as 1, as Crockford specifies.
 
-The random bytes come in as an argument (the caller draws them from ``secrets``): the domain
-makes no choices of its own.
+A value shape of the contracts (``ReceiptIssued.cea``), like the scalar shapes of
+:mod:`casia_contracts.base`: the receipts service writes it, the gateway reads what people type.
+The random bytes come in as an argument (the receipts service draws them from ``secrets``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casia_receipts.domain.cea import ALPHABET, Cea, cea_from_bytes, parse_cea
+from casia_contracts.cea import ALPHABET, Cea, cea_from_bytes, parse_cea
 
 CANONICAL = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")
 TEN_BYTES = st.binary(min_size=10, max_size=10)
