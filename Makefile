@@ -11,14 +11,22 @@ RECORD := .local/test-run.json
 PIECE ?=
 PYTEST_ARGS ?=
 
-.PHONY: up down restart status logs test check bench clean install uv sync
+# WeasyPrint (the receipts' PDFs) draws text with Pango and HarfBuzz; DejaVu is the receipts' font.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+
+.PHONY: up down restart status logs test check bench clean install uv sync system
 .DEFAULT_GOAL := up
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)" \
 	  || python3 -m pip install --quiet --user --break-system-packages "uv==$(UV_VERSION)"
 
-sync: uv
+system:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { echo "installing $(SYSTEM_PACKAGES)"; \
+	  apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null \
+	  || { echo "could not install $(SYSTEM_PACKAGES): run apt-get install as root"; exit 1; }; }
+
+sync: uv system
 	$(UV) sync --frozen
 
 install: sync

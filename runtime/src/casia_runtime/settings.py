@@ -46,6 +46,10 @@ class RuntimeSettings(BaseSettings):
     dead_letter_after_attempts: int = Field(default=5, ge=1)
     """A message that fails this many times in a row goes to the service's dead-letter topic."""
 
+    failpoints: str = ""
+    """Crash tests only: the named points at which this process kills itself
+    (:mod:`casia_runtime.failpoints`). Empty everywhere else."""
+
     relay_batch_size: int = Field(default=200, ge=1)
     relay_idle_poll_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=30.0, gt=0)

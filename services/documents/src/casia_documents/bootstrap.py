@@ -15,6 +15,7 @@ from casia_documents.service.sweeping import QuarantineSweeper
 from casia_documents.settings import DocumentsSettings
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import Connections
+from casia_runtime.failpoints import Failpoints
 from casia_runtime.mongo import Document
 from casia_runtime.s3 import S3Objects, make_s3_client, s3_ready
 from casia_runtime.worker import build_worker
@@ -33,6 +34,7 @@ def bootstrap(settings: DocumentsSettings) -> Starlette:
         documents_bucket=settings.documents_bucket,
         max_file_bytes=settings.max_file_bytes,
         on_commit=relay.wake,
+        failpoints=Failpoints.parse(settings.failpoints),
     )
     sweeper = QuarantineSweeper(
         objects=objects,

@@ -17,6 +17,7 @@ from casia_receipts.service.desk import ReceiptDesk
 from casia_receipts.settings import ReceiptsSettings
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import Connections
+from casia_runtime.failpoints import Failpoints
 from casia_runtime.mongo import Document
 from casia_runtime.s3 import S3Objects, make_s3_client, s3_ready
 from casia_runtime.worker import build_worker
@@ -38,6 +39,7 @@ def bootstrap(settings: ReceiptsSettings) -> Starlette:
         public_base_url=settings.public_base_url,
         on_commit=relay.wake,
         sweep_every=timedelta(seconds=settings.issue_sweep_seconds),
+        failpoints=Failpoints.parse(settings.failpoints),
     )
     guard = connections.guard()
     subscribe(connections.broker, desk=desk, guard=guard, consumers=settings.consumers_per_topic)

@@ -32,6 +32,8 @@ from casia_documents.service.ports import AppliedMessages, ObjectStore, Transact
 from casia_read_models import FileStatus, StoredFile, StoredObject
 from casia_runtime.clock import Clock
 from casia_runtime.consumer import PoisonMessage
+from casia_runtime.failpoints import NONE as NO_FAILPOINTS
+from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
 from casia_uploads.formats import with_extension
@@ -59,6 +61,7 @@ class DocumentKeeper:
     documents_bucket: str
     max_file_bytes: int
     on_commit: Callable[[], None]
+    failpoints: Failpoints = NO_FAILPOINTS
 
     async def handle(self, message: InboundMessage) -> None:
         """Decide the document a ``StoreDocument`` names, exactly once (see the module).
@@ -87,6 +90,7 @@ class DocumentKeeper:
                 record = self._rejected(command, refused)
             else:
                 record = await self._promote(command, spool, inspected, file_name)
+        self.failpoints.reach("document.promoted")
         at = self.clock()
 
         async def work(tx: Transaction) -> None:

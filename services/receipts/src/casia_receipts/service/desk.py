@@ -19,6 +19,8 @@ from casia_receipts.service.ports import (
     Transactions,
 )
 from casia_runtime.clock import Clock
+from casia_runtime.failpoints import NONE as NO_FAILPOINTS
+from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage
 
@@ -37,6 +39,7 @@ class ReceiptDesk:
     public_base_url: str
     on_commit: Callable[[], None]
     sweep_every: timedelta = timedelta(seconds=5)
+    failpoints: Failpoints = NO_FAILPOINTS
 
     async def handle(self, message: InboundMessage) -> None:
         """Record what a case event means for the case's receipts (once: the inbox is written in
@@ -81,6 +84,7 @@ class ReceiptDesk:
             size=len(pdf),
             content_type="application/pdf",
         )
+        self.failpoints.reach("receipt.pdf_stored")
         at = self.clock()
 
         async def work(tx: Transaction) -> int:
