@@ -14,8 +14,9 @@ from minio.error import S3Error
 from casia_runtime.settings import RuntimeSettings
 
 CHUNK_BYTES: Final = 1024 * 1024
-PART_BYTES: Final = 8 * 1024 * 1024
-"""Multipart uploads in parts of this size: the most an upload holds in memory at once."""
+PART_BYTES: Final = 5 * 1024 * 1024
+"""Multipart uploads in parts of this size (S3's smallest), one at a time: the most an upload
+holds in memory at once."""
 
 
 def make_s3_client(settings: RuntimeSettings) -> Minio:
@@ -62,6 +63,7 @@ class S3Objects:
             size,
             content_type=content_type,
             part_size=PART_BYTES,
+            num_parallel_uploads=1,
         )
 
     async def remove(self, bucket: str, key: str) -> None:

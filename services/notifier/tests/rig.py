@@ -26,7 +26,9 @@ from .messages import as_received, new_authorization
 
 MAX_ATTEMPTS = 3
 LEASE = timedelta(seconds=20)
-RENDERER = NoticeRenderer(timezone="Europe/Madrid")  # one Environment, as in the service
+PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+"""Where the gateway is reached (the settings' default): receipt notices link there."""
+RENDERER = NoticeRenderer(timezone="Europe/Madrid", public_base_url=PUBLIC_BASE_URL)  # one Environment
 
 
 @dataclass

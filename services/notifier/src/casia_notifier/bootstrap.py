@@ -60,7 +60,7 @@ def notifier_over(
         contacts=store.ContactsReader(db),
         claims=claims,
         mailer=SmtpMailer(settings),
-        renderer=NoticeRenderer(timezone=settings.timezone),
+        renderer=NoticeRenderer(timezone=settings.timezone, public_base_url=settings.public_base_url),
         transactions=notifier_transactions(mongo, db),
         applied=store.inbox(db),
         clock=clock,

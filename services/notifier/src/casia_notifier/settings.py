@@ -23,6 +23,9 @@ class NotifierSettings(RuntimeSettings):
     max_send_attempts: int = Field(default=5, ge=1)
     """After this many failed SMTP attempts a notice is recorded as failed (and reported)."""
     timezone: str = "Europe/Madrid"
+    public_base_url: str = "http://127.0.0.1:8000"
+    """Where people reach the gateway: a receipt notice links to its verification page there
+    (``/v1/receipts/verify/{cea}``) and to its PDF (``.../pdf``), as the receipt itself does."""
 
     @property
     def claim_lease_seconds(self) -> float:

@@ -12,11 +12,14 @@ from casia_notifier.service.delivery import Notifier
 from casia_notifier.settings import NotifierSettings
 from casia_runtime.mongo import Document, MongoClient
 
+from ..rig import PUBLIC_BASE_URL
+
 
 @pytest.fixture
 def notifier(mongo: MongoClient, db: AsyncDatabase[Document]) -> Notifier:
-    """Over a database of the test's own and the local stack's SMTP server."""
-    settings = NotifierSettings(max_send_attempts=3)
+    """Over a database of the test's own and the local stack's SMTP server; receipt notices link
+    to the gateway at the address the examples expect."""
+    settings = NotifierSettings(max_send_attempts=3, public_base_url=PUBLIC_BASE_URL)
     return notifier_over(
         settings, mongo=mongo, db=db, on_commit=lambda: None, clock=lambda: datetime.now(UTC)
     )

@@ -8,14 +8,24 @@ from datetime import UTC, datetime
 
 import pytest
 
-from casia_contracts import case_events as e
 from casia_contracts import commands as c
+from casia_contracts.receipts import ReceiptKind
 from casia_contracts.values import Actor, ActorKind, CaseType, Status, Substatus
 from casia_notifier.adapters import wording
+from casia_notifier.adapters.templates import NoticeRenderer
 from casia_notifier.service.notices import TEMPLATES, concerns_the_contact
-from casia_notifier.service.ports import RenderedNotice
+from casia_notifier.service.ports import NoticeCause, RenderedNotice
 
-from ..notice_examples import EVERY_NOTICE_SAYS, EXAMPLES, HOSTILE, HOSTILE_IN_HTML, Example, shown, words
+from ..notice_examples import (
+    EVERY_NOTICE_SAYS,
+    EXAMPLES,
+    HOSTILE,
+    HOSTILE_IN_HTML,
+    VERIFY_URL,
+    Example,
+    shown,
+    words,
+)
 from ..rig import RENDERER
 
 CLERK = Actor(kind=ActorKind.TRAMITADOR, nif="87654321X", name="Juan Pérez Martín")
@@ -23,7 +33,7 @@ CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|es\.casia\.")
 """What a code looks like (``information_requested``, ``already_rated``, a CloudEvents type)."""
 
 
-def render(example: Example, event: e.CaseEvent | None = None) -> RenderedNotice:
+def render(example: Example, event: NoticeCause | None = None) -> RenderedNotice:
     return RENDERER.render(example.template, event or example.event())
 
 
@@ -69,8 +79,9 @@ def test_the_html_part_is_one_accessible_document_without_outside_resources(exam
     assert f"<title>{notice.subject}</title>" in html
     assert html.count("<h1 ") == 1 and "<h2 " in html
     assert '<meta charset="utf-8">' in html
+    assert all(link.startswith(VERIFY_URL) for link in re.findall(r'href="([^"]*)"', html))
     for outside in ("<img", "<link", "<script", "<style", "src=", "url(", "http"):
-        assert outside not in html, outside
+        assert outside not in html.replace(VERIFY_URL, ""), outside
 
 
 @pytest.mark.parametrize("example", [x for x in EXAMPLES if x.typed], ids=lambda x: x.template)
@@ -152,6 +163,49 @@ def test_a_clerks_refused_command_is_no_notice_for_the_contact() -> None:
     assert all(concerns_the_contact(x.event()) for x in EXAMPLES)
 
 
+def test_a_document_rejected_on_a_closed_case_offers_no_new_attachment() -> None:
+    example = by_template("document_rejected")
+    event = example.event().model_copy(update={"status": Status.CLOSED, "substatus": Substatus.RESOLVED})
+
+    notice = render(example, event)
+
+    for part in (words(notice.body), shown(notice.html)):
+        assert "El caso ya está cerrado y no admite nuevos documentos" in part
+        assert "Modificar Información" not in part
+
+
+def test_a_receipt_of_complementary_documents_is_named_by_its_title() -> None:
+    example = by_template("receipt_issued")
+    event = example.event().model_copy(update={"kind": ReceiptKind.DOCUMENTACION_COMPLEMENTARIA})
+
+    notice = render(example, event)
+
+    title = "Justificante de documentación complementaria anexada"
+    assert notice.subject == f"CASIA: {title} del caso {event.case_number}"
+    assert title.upper() in notice.body and f">{title}</h1>" in notice.html
+    assert "solicitud de trámite" not in notice.body + notice.html
+
+
+def test_a_receipt_without_documents_says_it_lists_none() -> None:
+    example = by_template("receipt_issued")
+
+    notice = render(example, example.event().model_copy(update={"documents": []}))
+
+    assert "Documentos que recoge: ninguno" in words(notice.body)
+    assert "Documentos que recoge Ninguno" in shown(notice.html)
+
+
+def test_a_receipt_links_under_the_public_base_url_however_it_is_written() -> None:
+    example = by_template("receipt_issued")
+    renderer = NoticeRenderer(timezone="Europe/Madrid", public_base_url="https://sede.example.es/casia/")
+
+    notice = renderer.render(example.template, example.event())
+
+    page = "https://sede.example.es/casia/v1/receipts/verify/K7QX-2M9P-HT4W-8RZC"
+    assert f"{page}\n" in notice.body and f"{page}/pdf\n" in notice.body
+    assert f'href="{page}"' in notice.html and f'href="{page}/pdf"' in notice.html
+
+
 def test_every_code_a_notice_shows_has_spanish_words() -> None:
     assert {wording.case_type_name(t) for t in CaseType} == {"Consulta", "Error/Incidencia", "Trámite"}
     assert wording.state_name(Status.CLOSED, Substatus.CLOSED_EX_OFFICIO) == "Cerrado/Cerrado de oficio"
@@ -159,3 +213,4 @@ def test_every_code_a_notice_shows_has_spanish_words() -> None:
     autorizados = (c.OpenCase, c.AddInformation, c.Reclassify, c.RequestAnnulment, c.RateCase)
     assert all(wording.request_name(command.message_type) for command in autorizados)
     assert wording.request_name(c.ResolveCase.message_type) is None
+    assert all(wording.receipt_title(kind).startswith("Justificante de ") for kind in ReceiptKind)

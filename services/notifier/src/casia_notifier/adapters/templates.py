@@ -5,26 +5,32 @@ form (times as ISO strings): ``<notice>.txt.j2``, the plain text, which names th
 setting ``subject`` and ``heading`` (``{% set subject = ... %}``), and ``<notice>.html.j2``, the
 HTML, which is given that ``subject`` and ``heading``. Each extends its layout
 (``_layout.txt.j2``, ``_layout.html.j2``). The HTML templates are autoescaped, the text ones not.
+A receipt notice links to the receipt's page on the gateway (``receipt_url``), never attaches it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from casia_contracts.case_events import CaseEvent
 from casia_notifier.adapters import wording
-from casia_notifier.service.ports import RenderedNotice
+from casia_notifier.service.ports import NoticeCause, RenderedNotice
+
+VERIFY_PATH = "/v1/receipts/verify/{cea}"
+"""Where the gateway verifies a receipt by its CEA (the page; ``/pdf`` after it, the PDF)."""
 
 
 class NoticeRenderer:
-    """Built once per process; times are shown in ``timezone`` (``local_time`` filter)."""
+    """Built once per process; times are shown in ``timezone`` (``local_time`` filter), and
+    receipts are verified at ``public_base_url`` (``receipt_url``)."""
 
-    def __init__(self, *, timezone: str) -> None:
+    def __init__(self, *, timezone: str, public_base_url: str) -> None:
         self._zone = ZoneInfo(timezone)
+        self._public_base_url = public_base_url.rstrip("/")
         self._env = Environment(
             loader=PackageLoader("casia_notifier", "templates"),
             # HTML templates are escaped; plain-text notices (*.txt.j2) must not be. The names end
@@ -44,9 +50,11 @@ class NoticeRenderer:
             case_type_name=wording.case_type_name,
             state_name=wording.state_name,
             request_name=wording.request_name,
+            receipt_title=wording.receipt_title,
+            receipt_url=self._receipt_url,
         )
 
-    def render(self, template: str, event: CaseEvent) -> RenderedNotice:
+    def render(self, template: str, event: NoticeCause) -> RenderedNotice:
         context = {"event": event.model_dump(mode="json")}
         text = self._env.get_template(f"{template}.txt.j2").make_module(context)
         subject = str(getattr(text, "subject", "")).strip()
@@ -59,6 +67,10 @@ class NoticeRenderer:
     def _local_time(self, value: datetime | str) -> str:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.astimezone(self._zone).strftime("%d/%m/%Y %H:%M:%S")
+
+    def _receipt_url(self, cea: str) -> str:
+        """The gateway's page that verifies the receipt of ``cea`` and serves its PDF."""
+        return self._public_base_url + VERIFY_PATH.format(cea=quote(cea, safe=""))
 
     def _last_day(self, value: datetime | str) -> str:
         """The last day of a period that ends at ``value`` (a deadline at 00:00 means the day before)."""

@@ -2,7 +2,8 @@
 
 Case types and states are named as the CASIA service of the Sistema RED shows them (seed 4.2:
 «Abierto/Presentado», «Cerrado/Anulado»); a refused command is named by what the autorizado
-asked for. The templates get these functions as globals (:mod:`casia_notifier.adapters.templates`).
+asked for; a receipt by the title printed on it. The templates get these functions as globals
+(:mod:`casia_notifier.adapters.templates`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from casia_contracts import commands as c
+from casia_contracts.receipts import ReceiptKind
 from casia_contracts.values import CaseType, Status, Substatus
 
 REQUESTS: Final[Mapping[str, str]] = MappingProxyType(
@@ -24,6 +26,14 @@ REQUESTS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 """The autorizado's commands → what was asked, to follow «Su petición de …»."""
+
+RECEIPT_TITLES: Final[Mapping[ReceiptKind, str]] = MappingProxyType(
+    {
+        ReceiptKind.SOLICITUD_TRAMITE: "Justificante de solicitud de trámite",
+        ReceiptKind.DOCUMENTACION_COMPLEMENTARIA: "Justificante de documentación complementaria anexada",
+    }
+)
+"""Each kind of receipt → the title the receipts service prints on it."""
 
 
 def case_type_name(code: str) -> str:
@@ -40,3 +50,9 @@ def request_name(command_type: str) -> str | None:
     """What the command of ``command_type`` asked for (e.g. «valorar la atención recibida»), or
     None for a command the autorizado does not give: the notice then names no request."""
     return REQUESTS.get(command_type)
+
+
+def receipt_title(kind: str) -> str:
+    """«Justificante de solicitud de trámite» for ``solicitud_tramite``; raises ValueError for a
+    kind the contracts do not know."""
+    return RECEIPT_TITLES[ReceiptKind(kind)]

@@ -1,4 +1,4 @@
-"""Kafka subscriber of the notifier: public case events."""
+"""Kafka subscribers of the notifier: public case events and receipts issued."""
 
 from __future__ import annotations
 
@@ -10,4 +10,5 @@ from casia_runtime.consumer import GuardedConsumer, subscribe_guarded
 
 
 def subscribe(broker: KafkaBroker, *, notifier: Notifier, guard: GuardedConsumer, consumers: int) -> None:
-    subscribe_guarded(broker, topics.CASE_EVENTS, guard=guard, handler=notifier.handle, consumers=consumers)
+    for topic in (topics.CASE_EVENTS, topics.RECEIPT_EVENTS):
+        subscribe_guarded(broker, topic, guard=guard, handler=notifier.handle, consumers=consumers)

@@ -1,6 +1,7 @@
-"""Turn case events into e-mail notices, each delivered once and each outcome reported.
+"""Turn events into e-mail notices, each delivered once and each outcome reported.
 
-Per notice (one case event → one notice to the authorization's contact):
+The events are the public case events and the receipts issued (:data:`NoticeCause`); both take
+the one path below. Per notice (one event → one notice to the authorization's contact):
 - no contact address or no consent → recorded as ``skipped`` and reported, never lost silently;
 - otherwise the notice is claimed in the delivery log before it is handed to SMTP and marked
   sent right after the server accepted it (:mod:`casia_notifier.service.claims`): a consumer that
@@ -21,7 +22,6 @@ from datetime import datetime
 from typing import Any
 
 from casia_contracts import notifications as n
-from casia_contracts.case_events import CaseEvent
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
 from casia_notifier.service.claims import Claims
@@ -34,6 +34,7 @@ from casia_notifier.service.ports import (
     Mail,
     Mailer,
     Notice,
+    NoticeCause,
     Outcome,
     PermanentDeliveryError,
     RenderedNotice,
@@ -61,10 +62,10 @@ Ended = tuple[Notice, Outcome]
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """A case event that carries a notice, with the template it is sent with."""
+    """An event that carries a notice, with the template it is sent with."""
 
     event: RawEvent
-    data: CaseEvent
+    data: NoticeCause
     template: str
 
     def notice(self, recipient: str | None) -> Notice:
@@ -97,7 +98,8 @@ class Notifier:
     """SMTP attempts of one notice before it is recorded as failed."""
 
     async def handle(self, message: InboundMessage) -> None:
-        """Send the e-mail a case event calls for, once, and report the outcome.
+        """Send the e-mail an event (a case event, an issued receipt) calls for, once, and report
+        the outcome.
 
         An event without a notice (no template; a clerk's refused command) is ignored (nothing
         written). An event already applied sends and writes nothing. Otherwise the notice ends
@@ -225,8 +227,8 @@ def _read(message: InboundMessage) -> Received | None:
         data = parse_data(event)
     except ValueError as error:
         raise PoisonMessage(str(error)) from error
-    if not isinstance(data, CaseEvent):
-        raise PoisonMessage(f"{event.type} is not a case event")
+    if not isinstance(data, NoticeCause):
+        raise PoisonMessage(f"{event.type} is neither a case event nor a receipt")
     if not concerns_the_contact(data):
         return None  # e.g. a clerk's refused command: no notice, nothing written
     return Received(event, data, template)

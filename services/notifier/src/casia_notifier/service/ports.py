@@ -22,7 +22,14 @@ from enum import StrEnum
 from typing import Protocol, TypeAlias
 
 from casia_contracts.case_events import CaseEvent
+from casia_contracts.receipts import ReceiptIssued
 from casia_runtime import ports
+
+NoticeCause: TypeAlias = CaseEvent | ReceiptIssued
+"""The data of an event a notice can be about: a case event (from the workflow) or an issued
+receipt (from the receipts service). Each names the case and the authorization whose contact
+hears of it (``case_number``, ``authorization_number``); which types carry a notice, and with
+which template, is :data:`casia_notifier.service.notices.TEMPLATES`."""
 
 
 class PermanentDeliveryError(Exception):
@@ -83,7 +90,7 @@ class RenderedNotice:
 
 
 class Renderer(Protocol):
-    def render(self, template: str, event: CaseEvent) -> RenderedNotice:
+    def render(self, template: str, event: NoticeCause) -> RenderedNotice:
         """The e-mail of ``template`` for ``event``: subject, plain-text body and HTML body.
         Raises for an unknown template or a value it lacks."""
         ...
