@@ -200,7 +200,10 @@ async def receipts(count: int) -> dict[str, Any]:
 
     bearer, authorization = token()
     headers = {"Authorization": f"Bearer {bearer}"}
-    db = pymongo.MongoClient(Settings.from_env().client_env()["CASIA_MONGO_URI"])["casia"]
+    mongo: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        Settings.from_env().client_env()["CASIA_MONGO_URI"]
+    )
+    db = mongo["casia"]
     numbers: list[str] = []
     async with httpx.AsyncClient(base_url=GATEWAY, timeout=60) as client:
         started = time.perf_counter()
