@@ -26,7 +26,8 @@ from casia_intake.service.ports import (
     IdempotencyRecord,
     IdempotencyScope,
 )
-from casia_read_models import StoredCase, StoredCommandOutcome
+from casia_intake.service.receipts import IssuedReceipt
+from casia_read_models import StoredCase, StoredCommandOutcome, StoredReceipt
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Session
 
@@ -219,3 +220,36 @@ class InMemoryObjects:
 
     async def stream(self, bucket: str, key: str) -> AsyncIterator[bytes]:
         yield self.store.objects[(bucket, key)]
+
+
+class InMemoryReceipts:
+    """ReceiptReader over the receipts a test stores with :meth:`add` in any status, as the
+    receipts service writes them; like the adapter, it finds issued ones only."""
+
+    def __init__(self) -> None:
+        self.receipts: dict[str, StoredReceipt] = {}
+
+    def add(self, stored: StoredReceipt) -> None:
+        self.receipts[stored.receipt_id] = stored
+
+    async def of_case(self, case_number: str) -> list[IssuedReceipt]:
+        await asyncio.sleep(0)
+        of_case = [r for r in self._issued() if r.case_number == case_number]
+        return sorted(of_case, key=lambda r: (r.issued_at, r.receipt_id))
+
+    async def get(self, receipt_id: str) -> IssuedReceipt | None:
+        return await self._one(lambda r: r.receipt_id == receipt_id)
+
+    async def by_cea(self, cea: str) -> IssuedReceipt | None:
+        return await self._one(lambda r: r.cea == cea)
+
+    async def by_pdf_sha256(self, sha256: str) -> IssuedReceipt | None:
+        return await self._one(lambda r: r.pdf_sha256 == sha256)
+
+    async def _one(self, matches: Callable[[IssuedReceipt], bool]) -> IssuedReceipt | None:
+        await asyncio.sleep(0)
+        return next((r for r in self._issued() if matches(r)), None)
+
+    def _issued(self) -> list[IssuedReceipt]:
+        issued = (IssuedReceipt.of(stored) for stored in self.receipts.values())
+        return [receipt for receipt in issued if receipt is not None]

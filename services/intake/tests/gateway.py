@@ -10,8 +10,10 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import httpx
+from fastapi import FastAPI
 
 from casia_contracts.commands import OpenCase
 from casia_contracts.values import AuthorizationRef
@@ -23,9 +25,10 @@ from casia_intake.service.application import IntakeApp
 from casia_intake.service.attachments import Attachments
 from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
+from casia_intake.service.rate_limit import MovingWindowLimit
 from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
-from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome, StoredFile
+from casia_read_models import CommandResult, StoredCase, StoredCommandOutcome, StoredFile, StoredReceipt
 from casia_runtime.testing.clock import ManualClock
 
 from .builders import AUTHORIZATION, AUTORIZADO, DEV_SECRET, dev_settings
@@ -39,6 +42,7 @@ from .fakes import (
     InMemoryLookup,
     InMemoryObjects,
     InMemoryQuarantine,
+    InMemoryReceipts,
     RecordingCommandSender,
     SentCommand,
 )
@@ -66,6 +70,10 @@ class Gateway:
     contacts: InMemoryContacts
     sender: RecordingCommandSender
     outcomes: InMemoryCommandOutcomes
+    receipts: InMemoryReceipts
+    objects: InMemoryQuarantine
+    """The object store the gateway streams files from (any bucket)."""
+    app: FastAPI
 
     def headers(
         self,
@@ -122,13 +130,26 @@ class Gateway:
     def sent_commands(self) -> list[OpenCase]:
         return [s.command for s in self.sender.sent if isinstance(s.command, OpenCase)]
 
+    def receipt_issued(self, stored: StoredReceipt, pdf: bytes) -> None:
+        """The receipts service, faked: ``stored`` is recorded, and (if issued) its PDF stored."""
+        self.receipts.add(stored)
+        if stored.pdf is not None:
+            self.objects.objects[(stored.pdf.bucket, stored.pdf.key)] = pdf
+
+    @asynccontextmanager
+    async def client_at(self, host: str) -> AsyncIterator[httpx.AsyncClient]:
+        """Another client of the same gateway, calling from address ``host``."""
+        transport = httpx.ASGITransport(app=self.app, client=(host, 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            yield client
+
 
 @asynccontextmanager
 async def serving_fakes() -> AsyncIterator[Gateway]:
     """The app over fresh fakes; the clock stands still at ``ManualClock``'s start."""
     settings = dev_settings(read_your_writes_seconds=0, retry_after_seconds=7)
     clock, cases, contacts = ManualClock(), InMemoryCaseReader(), InMemoryContacts()
-    outcomes = InMemoryCommandOutcomes()
+    outcomes, receipts = InMemoryCommandOutcomes(), InMemoryReceipts()
     sender = RecordingCommandSender()
     app = create_app(settings)
     catalog, quarantine = load_catalog(), InMemoryQuarantine()
@@ -148,14 +169,23 @@ async def serving_fakes() -> AsyncIterator[Gateway]:
         ),
         cases=cases,
         files=InMemoryLookup[StoredFile](),
+        receipts=receipts,
         objects=InMemoryObjects(quarantine),
         finder=InMemoryCaseFinder(cases.cases),
         contacts=contacts,
         clock=clock,
+        verify_limit=MovingWindowLimit(
+            limit=settings.verify_rate_per_minute, window_seconds=60, now=partial(seconds, clock)
+        ),
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield Gateway(client, settings, clock, cases, contacts, sender, outcomes)
+        yield Gateway(client, settings, clock, cases, contacts, sender, outcomes, receipts, quarantine, app)
+
+
+def seconds(clock: ManualClock) -> float:
+    """The manual clock's time as the seconds a rate limit counts (it moves only when moved)."""
+    return clock.now.timestamp()
 
 
 def assert_problem(response: httpx.Response, status: int, kind: str) -> None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image
 from pypdf import PdfWriter
 
 
-def pdf(*, pages: int = 1, password: str | None = None, marker: str = "") -> bytes:
-    """A small valid PDF; ``marker`` goes into its metadata so two samples differ in bytes."""
+def pdf(*, pages: int = 1, password: str | None = None, marker: str = "", padding: int = 0) -> bytes:
+    """A valid PDF; ``marker`` goes into its metadata so two samples differ in bytes; ``padding``
+    random bytes ride in an embedded file (a large document that is still a readable PDF)."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
     writer.add_metadata({"/Title": marker or "muestra"})
+    if padding:
+        writer.add_attachment("anexo.bin", os.urandom(padding))
     if password is not None:
         writer.encrypt(password)
     out = io.BytesIO()

@@ -6,7 +6,17 @@ from fastapi import FastAPI
 
 from casia_intake.auth import TokenVerifier, auth_config
 from casia_intake.bootstrap import lifespan_for
-from casia_intake.entrypoints import account, actions, backoffice, cases, downloads, search_routes, system
+from casia_intake.entrypoints import (
+    account,
+    actions,
+    backoffice,
+    cases,
+    downloads,
+    receipt_routes,
+    search_routes,
+    system,
+    verification,
+)
 from casia_intake.entrypoints.answers import install_answers
 from casia_intake.entrypoints.bodies import install_body_schemas
 from casia_intake.entrypoints.middleware import BodyLimit, RequestIds, UnexpectedErrors
@@ -49,4 +59,6 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     app.include_router(search_routes.backoffice_router)
     app.include_router(backoffice.router)
     app.include_router(downloads.router)
+    app.include_router(receipt_routes.router)
+    app.include_router(verification.router)  # public, like system's: no token
     return app

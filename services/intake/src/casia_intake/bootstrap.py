@@ -20,6 +20,7 @@ from casia_intake.adapters.mongo import (
     create_indexes,
 )
 from casia_intake.adapters.outcomes import MongoCommandOutcomes
+from casia_intake.adapters.receipts import MongoReceipts
 from casia_intake.adapters.search import MongoCaseFinder
 from casia_intake.domain.catalog import load_catalog
 from casia_intake.service.actions import CaseActions
@@ -27,6 +28,7 @@ from casia_intake.service.application import IntakeApp
 from casia_intake.service.attachments import Attachments
 from casia_intake.service.commands import CommandPath
 from casia_intake.service.opening import CaseOpening
+from casia_intake.service.rate_limit import MovingWindowLimit
 from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
 from casia_read_models import StoredFile
@@ -62,7 +64,8 @@ def build_intake(
         timeout_seconds=settings.kafka_publish_timeout_seconds,
         on_kept=on_kept,
     )
-    catalog, objects = load_catalog(), S3Objects(make_s3_client(settings))
+    catalog = load_catalog().with_max_upload_bytes(settings.max_file_bytes)
+    objects = S3Objects(make_s3_client(settings))
     commands = CommandPath(
         sender=sender,
         outcomes=outcomes or MongoCommandOutcomes(db),
@@ -82,10 +85,12 @@ def build_intake(
         ),
         cases=MongoCaseReader(db),
         files=MongoLookup(db, StoredFile),
+        receipts=MongoReceipts(db),
         objects=objects,
         finder=MongoCaseFinder(db),
         contacts=MongoContacts(db),
         clock=utc_now_ms,
+        verify_limit=MovingWindowLimit(limit=settings.verify_rate_per_minute, window_seconds=60),
     )
 
 

@@ -32,13 +32,16 @@ class IntakeSettings(RuntimeSettings):
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     """The largest file accepted (413 above it); the documents service checks the same limit."""
     max_upload_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
-    """The largest multipart body (all its files and fields together): 413 above it, at once when
-    the request declares its length."""
+    """The largest multipart body (all its files and fields together), or PDF body (a receipt to
+    verify): 413 above it, at once when the request declares its length."""
 
     read_your_writes_seconds: float = Field(default=3.0, ge=0)
     """How long a command waits to see its effect before answering 202 instead of 201."""
     kafka_publish_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=5, ge=1)
+    verify_rate_per_minute: int = Field(default=30, ge=1)
+    """How many receipt verifications (by CEA, its PDF, or an uploaded PDF: the public routes)
+    one client address may make in any 60 seconds, per gateway instance; 429 above it."""
     max_body_bytes: int = Field(default=1 << 20, ge=1)
     """A request body above this is refused with 413 before more of it is read (1 MiB: far above
     any case's JSON; uploads have their own limits)."""

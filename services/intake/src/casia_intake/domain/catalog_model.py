@@ -14,7 +14,7 @@ Rules the model applies (the data file is checked against them when it is loaded
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from casia_intake.domain.catalog_errors import UnknownCatalogNode, UnknownDocumentType
@@ -142,6 +142,10 @@ class Catalog:
     subjects: tuple[CatalogEntry, ...]
     document_types: tuple[DocumentType, ...]
     upload_limits: UploadLimits
+
+    def with_max_upload_bytes(self, max_bytes: int) -> Catalog:
+        """This catalog, publishing and enforcing ``max_bytes`` per file (the gateway's setting)."""
+        return replace(self, upload_limits=replace(self.upload_limits, max_bytes=max_bytes))
 
     def case_type(self, code: str) -> CaseType:
         found = next((t for t in self.case_types if t.code == code), None)

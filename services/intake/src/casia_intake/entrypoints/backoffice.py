@@ -20,6 +20,7 @@ from casia_intake.entrypoints.identity import Clerk
 from casia_intake.entrypoints.lookups import case_of
 from casia_intake.entrypoints.on_case import ClerkOnCase
 from casia_intake.entrypoints.problems import Problem
+from casia_intake.entrypoints.receipt_routes import backoffice_receipts, receipts_of
 from casia_intake.entrypoints.schemas import (
     AnnulmentDecisionRequest,
     AssignmentRequest,
@@ -45,7 +46,8 @@ router = APIRouter(
 async def get_case(case_number: str, intake: Application, clerk: Clerk, response: Response) -> CaseView:
     stored = await case_of(intake, case_number, authorization=None)
     response.headers["ETag"] = etag(stored.version)
-    return CaseView.of(stored, Audience.BACKOFFICE)
+    under = backoffice_receipts(stored.case_number)
+    return CaseView.of(stored, Audience.BACKOFFICE, receipts=await receipts_of(intake, stored, under=under))
 
 
 @router.get(

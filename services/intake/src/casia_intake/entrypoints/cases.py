@@ -18,6 +18,7 @@ from casia_intake.entrypoints.dependencies import Application, RequestId
 from casia_intake.entrypoints.headers import Headers, etag
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization
 from casia_intake.entrypoints.lookups import case_of, classification_of, request_context
+from casia_intake.entrypoints.receipt_routes import autorizado_receipts, receipts_of
 from casia_intake.entrypoints.schemas import OpenCaseRequest
 from casia_intake.entrypoints.submissions import read_submission
 from casia_intake.entrypoints.views import Audience, CaseAccepted, CaseView, HistoryView
@@ -83,7 +84,8 @@ async def get_case(
 ) -> CaseView:
     stored = await case_of(intake, case_number, authorization=authorization.number)
     response.headers["ETag"] = etag(stored.version)
-    return CaseView.of(stored, Audience.AUTORIZADO)
+    under = autorizado_receipts(authorization.number, stored.case_number)
+    return CaseView.of(stored, Audience.AUTORIZADO, receipts=await receipts_of(intake, stored, under=under))
 
 
 @router.get("/{case_number}/history", summary="Histórico del caso", response_model=HistoryView)

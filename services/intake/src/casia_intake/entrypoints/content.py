@@ -17,6 +17,7 @@ from casia_intake.entrypoints.problems import Problem
 
 JSON: Final = "application/json"
 MULTIPART: Final = "multipart/form-data"
+PDF: Final = "application/pdf"
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 
 

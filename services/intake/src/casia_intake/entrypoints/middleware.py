@@ -25,6 +25,8 @@ log = get_logger(__name__)
 REQUEST_ID_HEADER: Final = "X-Request-ID"
 # A caller's id is kept only if it is short and plain: it ends up in logs and in every event.
 _ACCEPTABLE_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_UPLOADS: Final = ("multipart/", "application/pdf")
+"""Bodies bounded by the upload limit (media types, lower-case, as the Content-Type starts)."""
 
 
 class RequestIds:
@@ -56,7 +58,8 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """A declared ``Content-Length`` above the limit is answered at once, without calling the
     app; a body without one (chunked) is counted as the app reads it and cut at the limit. The
-    limit is ``max_multipart_bytes`` for multipart bodies (files), ``max_bytes`` for the rest."""
+    limit is ``max_multipart_bytes`` for uploads (multipart bodies with files, or a PDF to
+    verify, which is hashed as it streams in), ``max_bytes`` for the rest."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, max_multipart_bytes: int) -> None:
         self.app = app
@@ -68,7 +71,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         content_type = (_header(scope, b"content-type") or "").lower()
-        limit = self.max_multipart_bytes if content_type.startswith("multipart/") else self.max_bytes
+        limit = self.max_multipart_bytes if content_type.startswith(_UPLOADS) else self.max_bytes
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             too_large = BodyTooLarge(limit)

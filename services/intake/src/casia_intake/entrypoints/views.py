@@ -7,12 +7,14 @@ elsewhere), no clerk's notes, and only the actions that are theirs to take.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from casia_intake.entrypoints.receipt_views import ReceiptView
 from casia_read_models import StoredActor, StoredCase, StoredHistoryEntry, StoredPerson
 
 CLERK_FOR_AUTORIZADOS: Final = "Tramitador TGSS"
@@ -113,7 +115,7 @@ class CaseSummary(BaseModel):
 
 class CaseView(CaseSummary):
     """The case detail (seed 4.2.1): every field, documents, state, resolution when closed, the
-    information added, and what the reader may ask of it now (``allowed_actions``)."""
+    information added, its receipts, and what the reader may ask of it now (``allowed_actions``)."""
 
     channel: str
     description: str
@@ -123,10 +125,19 @@ class CaseView(CaseSummary):
     resolution: ResolutionView | None = None
     rating: RatingView | None = None
     allowed_actions: list[str] = Field(default_factory=list)
+    receipts: list[ReceiptView] | None = Field(
+        default=None,
+        description="Los justificantes emitidos, del más antiguo al más reciente. Nulo en la respuesta "
+        "a una acción (que no los lee: un justificante se emite después); véase el detalle del caso "
+        "o su ruta /receipts.",
+    )
 
     @classmethod
-    def of(cls, stored: StoredCase, audience: Audience) -> CaseView:
-        """The view of the stored case for ``audience``; a resolution shows its documents in full."""
+    def of(
+        cls, stored: StoredCase, audience: Audience, *, receipts: Sequence[ReceiptView] | None = None
+    ) -> CaseView:
+        """The view of the stored case for ``audience``; a resolution shows its documents in full.
+        ``receipts``: the case's receipts as this audience sees them (None: not read)."""
         resolution = None
         if stored.resolution is not None:
             resolution = ResolutionView(
@@ -143,6 +154,7 @@ class CaseView(CaseSummary):
                 "resolution": resolution,
                 "assignee": _assignee(stored.assignee, audience),
                 "allowed_actions": _actions(stored.allowed_actions, audience),
+                "receipts": None if receipts is None else list(receipts),
             }
         )
 

@@ -8,7 +8,8 @@ from casia_intake.domain.catalog import Catalog
 from casia_intake.service.actions import CaseActions
 from casia_intake.service.attachments import Attachments
 from casia_intake.service.opening import CaseOpening
-from casia_intake.service.ports import CaseReader, ContactStore, Lookup, ObjectReader
+from casia_intake.service.ports import CaseReader, ContactStore, Lookup, ObjectReader, ReceiptReader
+from casia_intake.service.rate_limit import MovingWindowLimit
 from casia_intake.service.search import CaseFinder
 from casia_intake.settings import IntakeSettings
 from casia_read_models import StoredFile
@@ -28,7 +29,11 @@ class IntakeApp:
     cases: CaseReader
     files: Lookup[StoredFile]
     """The documents service's records of the files it stored or refused."""
+    receipts: ReceiptReader
+    """The receipts service's justificantes (issued ones)."""
     objects: ObjectReader
     finder: CaseFinder
     contacts: ContactStore
     clock: Clock
+    verify_limit: MovingWindowLimit
+    """How often one client may verify a receipt (the public routes), in this process."""

@@ -2,8 +2,9 @@
 
 Opening a case needs three capabilities: :class:`CaseNumbers` (allocation), :class:`IdempotencyKeys`
 (which case a repeated request opened) and :class:`CommandSender` (Kafka, acknowledged or not).
-The routes also read the workflow's cases (:class:`CaseReader`) and keep the authorization's
-contact details (:class:`ContactStore`).
+The routes also read the workflow's cases (:class:`CaseReader`) and the receipts service's
+justificantes (:class:`ReceiptReader`), and keep the authorization's contact details
+(:class:`ContactStore`).
 
 The MongoDB and Kafka implementations live in ``adapters/``; the in-memory fakes in
 ``tests/fakes.py``; ``tests/contract/`` holds them both to these contracts.
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from casia_contracts.base import Message
+from casia_intake.service.receipts import IssuedReceipt
 from casia_read_models import StoredCase, StoredCommandOutcome
 
 
@@ -116,6 +118,28 @@ class CaseReader(Protocol):
         ...
 
 
+class ReceiptReader(Protocol):
+    """The justificantes the receipts service keeps (``receipts``), issued ones only: a receipt
+    still waiting for its documents or for its PDF is not found by any of these."""
+
+    async def of_case(self, case_number: str) -> list[IssuedReceipt]:
+        """The case's issued receipts, oldest first (by ``issued_at``, then ``receipt_id``)."""
+        ...
+
+    async def get(self, receipt_id: str) -> IssuedReceipt | None:
+        """The issued receipt ``receipt_id``, of whichever case; None otherwise."""
+        ...
+
+    async def by_cea(self, cea: str) -> IssuedReceipt | None:
+        """The issued receipt whose CEA is exactly ``cea`` (canonical form: the caller parses
+        what a person typed); None otherwise."""
+        ...
+
+    async def by_pdf_sha256(self, sha256: str) -> IssuedReceipt | None:
+        """The issued receipt whose PDF has this SHA-256 (lower-case hex); None otherwise."""
+        ...
+
+
 class CommandOutcomes(Protocol):
     """What became of the commands the gateway sent, as the workflow records it."""
 
@@ -140,7 +164,7 @@ StoredT_co = TypeVar("StoredT_co", covariant=True)
 
 
 class Lookup(Protocol[StoredT_co]):
-    """Another service's records, by key (``documents`` of the documents service, ``receipts``)."""
+    """Another service's records, by key (``documents`` of the documents service)."""
 
     async def get(self, key: str) -> StoredT_co | None: ...
 
