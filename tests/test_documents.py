@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
+from casia_local.faults import paused
 from casia_uploads import testing as samples
 
 from .conftest import Autorizado, Tramitador, new_autorizado
-from .journeys import act, open_case
-from .uploading import FileSpec, multipart, open_with_files, quarantined
+from .journeys import act, consented, notices_about, open_case
+from .uploading import FileSpec, multipart, open_with_files, quarantined, remove_quarantined
 
 pytestmark = pytest.mark.e2e
 
@@ -204,3 +205,55 @@ async def test_a_clerk_answers_with_a_document_the_autorizado_downloads(
     assert document["title"] == "Resolución"
     download = await client.get(f"{location}/documents/{document['document_id']}", headers=autorizado.headers)
     assert download.status_code == 200 and download.content == answer[1]
+
+
+async def test_a_clerk_asks_for_information_with_a_form_the_autorizado_downloads(
+    client: httpx.AsyncClient, autorizado: Autorizado, tramitador: Tramitador
+) -> None:
+    opened = await open_case(client, autorizado.cases_path, autorizado.headers)
+    number, location = opened.json()["case_number"], opened.headers["Location"]
+    theirs = Tramitador.case_path(number)
+    await act(client, f"{theirs}/assignment", tramitador.headers)
+    form: FileSpec = (
+        "modelo.pdf",
+        samples.pdf(marker="modelo"),
+        "application/pdf",
+        "modelo_oficial",
+        "Modelo a rellenar",
+    )
+    asked = await client.post(
+        f"{theirs}/information-request",
+        headers=tramitador.headers,
+        **multipart([form], message="Rellene y firme el modelo adjunto."),
+    )
+    assert asked.status_code == 200, asked.text
+    assert asked.json()["substatus"] == "information_requested"
+
+    case = await settled(client, location, autorizado.headers)
+    [document] = case["documents"]
+    assert (document["title"], document["status"]) == ("Modelo a rellenar", "stored")
+    download = await client.get(f"{location}/documents/{document['document_id']}", headers=autorizado.headers)
+    assert download.content == form[1]
+
+
+async def test_a_document_the_documents_service_refuses_is_shown_with_its_reason_and_mailed(
+    client: httpx.AsyncClient, autorizado: Autorizado, email: str, mail_api_url: str
+) -> None:
+    """The gateway's checks passed, but the upload was gone when the documents service came to it
+    (as after the quarantine sweep): the document ends rejected, never silently dropped."""
+    await consented(client, autorizado.authorization.number, autorizado.headers, email)
+    spec: FileSpec = ("nomina.pdf", NOMINA, "application/pdf", "otro", "Nómina")
+    with paused("documents"):
+        opened = await open_with_files(client, autorizado.cases_path, autorizado.headers, [spec])
+        assert opened.status_code == 201, opened.text
+        [pending] = opened.json()["documents"]
+        remove_quarantined(pending["document_id"])
+    location = opened.headers["Location"]
+
+    case = await settled(client, location, autorizado.headers)
+    [rejected] = case["documents"]
+    assert rejected["status"] == "rejected" and rejected["rejection_reason"]
+    download = await client.get(f"{location}/documents/{rejected['document_id']}", headers=autorizado.headers)
+    assert download.status_code == 404
+    [mail] = await notices_about(mail_api_url, email, case["case_number"], subjects=["documento no aceptado"])
+    assert rejected["rejection_reason"] in mail["Text"].replace("\r\n", "\n").replace("\n", " ")

@@ -77,3 +77,9 @@ def quarantined() -> set[str]:
     settings = IntakeSettings()
     client = make_s3_client(settings)
     return {str(o.object_name) for o in client.list_objects(settings.quarantine_bucket, recursive=True)}
+
+
+def remove_quarantined(key: str) -> None:
+    """Delete an upload from quarantine, as the sweeper would."""
+    settings = IntakeSettings()
+    make_s3_client(settings).remove_object(settings.quarantine_bucket, key)

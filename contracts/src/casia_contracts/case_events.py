@@ -144,6 +144,8 @@ class InformationRequested(CaseEvent):
 
     message: NonBlankStr
     deadline: UtcDatetime | None = None
+    documents: list[DocumentRef] = Field(default_factory=list)
+    """Documents the clerk attached to the request (``pending``)."""
 
 
 class ReclassificationRequested(CaseEvent):

@@ -135,11 +135,16 @@ class EscalateCase(PersonCommand):
 
 
 class RequestInformation(PersonCommand):
-    """Ask the autorizado for information or documents. Answered by ``InformationRequested``."""
+    """Ask the autorizado for information or documents. Answered by ``InformationRequested``.
+
+    ``documents`` (``pending``) are the clerk's own, attached to the case with the request (a
+    form to fill in, say): beyond the guide, because such a request often needs one.
+    """
 
     message_type: ClassVar[str] = "es.casia.case.command.request_information"
 
     message: NonBlankStr
+    documents: list[DocumentRef] = Field(default_factory=list)
 
 
 class RequestReclassification(PersonCommand):

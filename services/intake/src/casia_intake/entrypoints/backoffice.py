@@ -70,10 +70,15 @@ async def escalate(body: EscalationRequest, on: ClerkOnCase) -> JSONResponse:
     return await on.perform("escalate", body, partial(c.EscalateCase, observations=body.observations))
 
 
-@router.post("/{case_number}/information-request", summary="Solicitar información al autorizado")
-async def request_information(body: MessageRequest, on: ClerkOnCase) -> JSONResponse:
+@router.post(
+    "/{case_number}/information-request",
+    summary="Solicitar información al autorizado (con documentos, si los hay)",
+    openapi_extra=json_or_files(MessageRequest),
+)
+async def request_information(request: Request, on: ClerkOnCase) -> JSONResponse:
+    body, files = await read_submission(request, MessageRequest)
     command = partial(c.RequestInformation, message=body.message)
-    return await on.perform("request_information", body, command)
+    return await on.perform("request_information", body, command, files=files)
 
 
 @router.post("/{case_number}/reclassification-request", summary="Solicitar la reclasificación")

@@ -59,21 +59,25 @@ def escalate(case: Case, command: Escalate, *, at: datetime) -> Decision:
 
 
 def request_information(case: Case, command: RequestInformation, *, at: datetime) -> Decision:
-    """Ask the autorizado for information (message required: missing_text).
+    """Ask the autorizado for information (message required: missing_text), optionally with the
+    clerk's own documents, which join the case's (pending).
 
     Emits InformationRequested with the closure deadline (00:00 in Madrid after the 20th calendar
     day; None for trámite).
     """
     target = admit(case, command)
     message = require_text(command.message, what="el texto de la solicitud de información")
+    documents = attach(case.documents, command.documents, by=command.actor, at=at)
     observations = observe("Solicitada información", message)
-    changed = advance(case, to=target, by=command.actor, at=at, observations=observations)
+    changed = replace(case, documents=(*case.documents, *documents))
+    changed = advance(changed, to=target, by=command.actor, at=at, observations=observations)
     event = InformationRequested(
         case_number=case.number,
         at=at,
         actor=command.actor,
         message=message,
         deadline=information_deadline(changed),
+        documents=documents,
     )
     return Decision(changed, (event,))
 

@@ -110,6 +110,7 @@ class Escalate(CaseCommand):
 class RequestInformation(CaseCommand):
     action: ClassVar[Action] = Action.REQUEST_INFORMATION
     message: str
+    documents: tuple[NewDocument, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,6 +66,7 @@ class CaseEscalated(DomainEvent):
 class InformationRequested(DomainEvent):
     message: str
     deadline: datetime | None  # closure ex officio from then on; None for trámite (never closed so)
+    documents: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -110,7 +110,7 @@ _TRANSLATIONS: dict[type[c.PersonCommand], ToDomain] = {
         case_number=cmd.case_number, actor=actor, observations=cmd.observations
     ),
     c.RequestInformation: lambda cmd, actor: d.RequestInformation(
-        case_number=cmd.case_number, actor=actor, message=cmd.message
+        case_number=cmd.case_number, actor=actor, message=cmd.message, documents=new_documents(cmd.documents)
     ),
     c.RequestReclassification: lambda cmd, actor: d.RequestReclassification(
         case_number=cmd.case_number, actor=actor, message=cmd.message

@@ -111,7 +111,10 @@ _BUILDERS: dict[type[d.DomainEvent], Callable[[d.Case, Any], e.CaseEvent]] = {
         **base(case, ev), observations=ev.observations or "Escalado"
     ),
     d.InformationRequested: lambda case, ev: e.InformationRequested(
-        **base(case, ev), message=ev.message, deadline=ev.deadline
+        **base(case, ev),
+        message=ev.message,
+        deadline=ev.deadline,
+        documents=[document(x) for x in ev.documents],
     ),
     d.ReclassificationRequested: lambda case, ev: e.ReclassificationRequested(
         **base(case, ev), message=ev.message
