@@ -29,8 +29,10 @@ def test_the_defaults_are_the_documented_local_ports_and_folders() -> None:
         "documents": 8002,
         "receipts": 8003,
         "notifier": 8004,
+        "portal": 8080,
     }
     assert settings.gateway_url == "http://127.0.0.1:8000/docs"
+    assert settings.portal_url == "http://127.0.0.1:8080/"
     assert all([settings.kafka.managed, settings.mongo.managed, settings.s3.managed, settings.smtp.managed])
     assert not any(name.startswith("CASIA_AUTH") for name in settings.client_env())  # the gateway's own
 

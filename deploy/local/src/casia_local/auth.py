@@ -14,19 +14,36 @@ import secrets
 from casia_local.settings import Settings
 
 SECRET_FILE = "auth-dev-secret"  # noqa: S105 - the name of the file, not a secret
+SESSION_SECRET_FILE = "portal-session-secret"  # noqa: S105 - idem
 
 
 def dev_secret(settings: Settings) -> str:
     """The secret the local gateway checks dev tokens with (made on first use)."""
     if settings.auth_dev_secret:
         return settings.auth_dev_secret
-    path = settings.home / "config" / SECRET_FILE
+    return _kept_secret(settings, SECRET_FILE)
+
+
+def _kept_secret(settings: Settings, name: str) -> str:
+    """A random secret made once for this stack and kept, readable by its owner only."""
+    path = settings.home / "config" / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as stream:
             stream.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def portal_env(settings: Settings) -> dict[str, str]:
+    """The portal's variables: the gateway it uses, the same dev sign-in, a session secret of this
+    stack's own, and cookies over plain HTTP (loopback only)."""
+    return {
+        **gateway_auth_env(settings),
+        "CASIA_GATEWAY_URL": f"http://127.0.0.1:{settings.service_ports['intake']}",
+        "CASIA_SESSION_SECRET": _kept_secret(settings, SESSION_SECRET_FILE),
+        "CASIA_SECURE_COOKIES": "false",
+    }
 
 
 def gateway_auth_env(settings: Settings) -> dict[str, str]:

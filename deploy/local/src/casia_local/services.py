@@ -6,11 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from casia_local.auth import gateway_auth_env
+from casia_local.auth import gateway_auth_env, portal_env
 from casia_local.piece import http_status
 from casia_local.process import Launch
 from casia_local.report import StackError
-from casia_local.settings import SERVICE_NAMES, Endpoint, Settings
+from casia_local.settings import PORTAL, SERVICE_NAMES, Endpoint, Settings
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class Service:
         env = dict(os.environ, **self.settings.client_env(), CASIA_HTTP_PORT=str(self.endpoint.port))
         if self.service == "intake":
             env.update(gateway_auth_env(self.settings))
+        if self.service == PORTAL:
+            env.update(portal_env(self.settings))
         return Launch(self.name, [str(self.script)], env)
 
     def ready(self) -> bool:

@@ -17,8 +17,13 @@ from urllib.parse import urlsplit
 from casia_contracts.topics import SERVICES
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-SERVICE_NAMES = tuple(str(service) for service in SERVICES)
-DEFAULT_SERVICE_PORTS = {name: 8000 + index for index, name in enumerate(SERVICE_NAMES)}
+PORTAL = "portal"
+SERVICE_NAMES = (*(str(service) for service in SERVICES), PORTAL)
+"""The five message-driven services, then the portal (a client of the gateway only)."""
+DEFAULT_SERVICE_PORTS = {
+    **{name: 8000 + index for index, name in enumerate(str(service) for service in SERVICES)},
+    PORTAL: 8080,
+}
 
 
 class SettingsError(ValueError):
@@ -124,6 +129,10 @@ class Settings:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.service_ports['intake']}/docs"
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://127.0.0.1:{self.service_ports[PORTAL]}/"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -66,7 +66,7 @@ def up(settings: Settings, *, infra_only: bool = False, record: Path | None = No
         for piece in pieces:
             piece.initialise()
     if not infra_only:
-        say("up.done", gateway=settings.gateway_url, mail=settings.smtp.ui_url)
+        say("up.done", gateway=settings.gateway_url, portal=settings.portal_url, mail=settings.smtp.ui_url)
     else:
         say("up.done", services="not started (--infra-only)", mail=settings.smtp.ui_url)
 

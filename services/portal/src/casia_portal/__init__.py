@@ -1,0 +1,1 @@
+"""CASIA portal: the web screens of the service, in Spanish, over the gateway's public API."""
