@@ -11,8 +11,9 @@ RECORD := .local/test-run.json
 PIECE ?=
 PYTEST_ARGS ?=
 
-# WeasyPrint (the receipts' PDFs) draws text with Pango and HarfBuzz; DejaVu is the receipts' font.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+# WeasyPrint (the receipts' PDFs) draws text with Pango and HarfBuzz; DejaVu is the receipts' font;
+# the portal's browser tests drive Debian's Chromium.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core chromium
 
 .PHONY: up down restart status logs test check bench clean install uv sync system
 .DEFAULT_GOAL := up

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from casia_portal.adapters.gateway import ApiProblem
 from casia_portal.web.autorizado import OCTET_STREAM, base_path, needs_choice
-from casia_portal.web.catalog import document_names
+from casia_portal.web.catalog import classification_label, document_names
 from casia_portal.web.context import Autorizado, Portal
 from casia_portal.web.errors import NONE as NO_REFUSAL
 from casia_portal.web.errors import Refusal
@@ -177,6 +177,7 @@ async def _detail(
         errors=refusal.errors,
         problem=refusal.problem,
         document_names=document_names(catalog),
+        classification=classification_label(catalog, case),
     )
 
 

@@ -77,3 +77,22 @@ def _help(kind: Json | None, node: Json | None) -> str | None:
     if kind.get("help_only_technical") and not (node or {}).get("technical"):
         return None
     return str(kind["help_url"])
+
+
+def classification_label(catalog: Json, case: Json) -> str:
+    """``Tipo > Materia > Categoría > Subcategoría`` in the catalog's words (codes where the
+    catalog no longer has the node)."""
+    names = [_name(catalog["case_types"], case.get("case_type"))]
+    subject = _find(catalog["subjects"], str(case.get("subject") or ""))
+    names.append(subject["name"] if subject else str(case.get("subject")))
+    category = _find(subject.get("categories", []) if subject else [], str(case.get("category") or ""))
+    names.append(category["name"] if category else str(case.get("category")))
+    if case.get("subcategory"):
+        sub = _find(category.get("subcategories", []) if category else [], str(case["subcategory"]))
+        names.append(sub["name"] if sub else str(case["subcategory"]))
+    return " > ".join(names)
+
+
+def _name(entries: list[Json], code: object) -> str:
+    found = next((e for e in entries if e["code"] == code), None)
+    return str(found["name"]) if found else str(code)
