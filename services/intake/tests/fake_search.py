@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from casia_contracts.values import Status, Substatus
 from casia_intake.service.search import (
     CaseSearch,
     Page,
@@ -50,6 +51,11 @@ class InMemoryCaseFinder:
             after = read_cursor(criteria, cursor)
             ranked = [case for case in ranked if _newest_first(case) < (after.opened_at, after.case_number)]
         return page_of(criteria, ranked[: limit + 1], limit=limit)
+
+    async def open_counts(self) -> dict[Substatus, int]:
+        await asyncio.sleep(0)
+        open_ones = [s for s in Substatus if s.status is Status.OPEN]
+        return {s: sum(1 for c in self.cases.values() if c.substatus == s) for s in open_ones}
 
     async def queue(self, criteria: QueueFilter, *, limit: int, cursor: str | None = None) -> Page:
         await asyncio.sleep(0)

@@ -190,3 +190,15 @@ async def test_every_combination_of_queue_filters_returns_exactly_its_cases(
             criteria = {names_of.get(n, n): v for n, v in chosen.items()}
             query = QueueFilter(status=StatusFilter.ALL, **criteria)
             assert await found(finder_backend.finder, query) == queue_order(expected), chosen
+
+
+async def test_open_counts_name_every_open_substatus_with_its_cases(finder_backend: Backend) -> None:
+    substatuses = [Substatus.SUBMITTED, Substatus.SUBMITTED, Substatus.ASSIGNED, Substatus.RESOLVED]
+    await finder_backend.store(cases_of([Traits(substatus=s) for s in substatuses]))
+
+    counts = await finder_backend.finder.open_counts()
+
+    assert counts[Substatus.SUBMITTED] == 2 and counts[Substatus.ASSIGNED] == 1
+    assert counts[Substatus.ESCALATED] == 0
+    assert Substatus.RESOLVED not in counts
+    assert set(counts) == {s for s in Substatus if s.status.value == "open"}

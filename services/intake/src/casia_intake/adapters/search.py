@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from casia_contracts.values import Status, Substatus
 from casia_intake.service.search import (
     CaseSearch,
     Page,
@@ -107,6 +108,14 @@ class MongoCaseFinder:
         after = read_cursor(criteria, cursor) if cursor is not None else None
         fetched = await self._fetch(queue_finds(criteria, after=after), wanted=limit + 1)
         return page_of(criteria, fetched, limit=limit)
+
+    async def open_counts(self) -> dict[Substatus, int]:
+        # One count per substatus, each a range of the queue's substatus index.
+        return {
+            substatus: await self._cases.count_documents({"substatus": substatus.value})
+            for substatus in Substatus
+            if substatus.status is Status.OPEN
+        }
 
     async def _fetch(self, finds: list[Find], *, wanted: int) -> list[StoredCase]:
         """Up to ``wanted`` cases, running the finds in order only while more are needed."""

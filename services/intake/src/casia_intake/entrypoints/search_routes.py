@@ -119,6 +119,26 @@ async def work_queue(query: Annotated[QueueQuery, Query()], intake: Application,
     return _page(page, Audience.BACKOFFICE)
 
 
+class SubstatusCount(BaseModel):
+    substatus: Substatus
+    label: str
+    count: int
+
+
+class QueueCounts(BaseModel):
+    """Open cases of every authorization, by substatus (all open substatuses, zeros included)."""
+
+    counts: list[SubstatusCount]
+
+
+@backoffice_router.get("/counts", summary="Casos abiertos por subestado", response_model=QueueCounts)
+async def open_counts(intake: Application, clerk: Clerk) -> QueueCounts:
+    counted = await intake.finder.open_counts()
+    return QueueCounts(
+        counts=[SubstatusCount(substatus=s, label=s.label, count=n) for s, n in counted.items()]
+    )
+
+
 def _page(page: Page, audience: Audience) -> CasePage:
     return CasePage(
         cases=[CaseSummary.of(case, audience) for case in page.cases], next_cursor=page.next_cursor

@@ -148,6 +148,11 @@ class CaseFinder(Protocol):
         then oldest first, then by number. Paging, limits and errors as :meth:`search`."""
         ...
 
+    async def open_counts(self) -> dict[Substatus, int]:
+        """How many cases of every authorization are in each open substatus (all of them, zeros
+        included): the back office's picture of its work."""
+        ...
+
 
 def check_limit(limit: int) -> None:
     """Raises ValueError unless 1 <= ``limit`` <= :data:`MAX_LIMIT`."""

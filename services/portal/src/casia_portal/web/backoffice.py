@@ -35,8 +35,15 @@ async def queue(request: Request, portal: Portal, person: Clerk) -> Response:
     params = {**shown, "limit": str(portal.settings.page_size)}
     page = await portal.gateway.get("/v1/backoffice/cases", person.token, params=params)
     catalog = await portal.gateway.get("/v1/catalog", person.token)
+    counts = await portal.gateway.get("/v1/backoffice/cases/counts", person.token)
     return portal.pages.render(
-        request, "backoffice/queue.html", shown=shown, page=page, catalog=catalog, substatuses=SUBSTATUSES
+        request,
+        "backoffice/queue.html",
+        shown=shown,
+        page=page,
+        catalog=catalog,
+        substatuses=SUBSTATUSES,
+        counts=counts["counts"],
     )
 
 
