@@ -71,3 +71,34 @@ async def test_a_consulta_from_alta_to_rating_through_the_screens(
     await page.get_by_role("button", name="Enviar valoración").click()
     await expect(page.get_by_text("Valoración enviada: 5 de 5.")).to_be_visible()
     await autorizado.shot("valorado")
+
+
+async def test_a_reclassification_asked_by_the_clerk_is_made_on_its_own_screen(
+    autorizado: Screens, tramitador: Screens
+) -> None:
+    await classify(autorizado, *CONSULTA)
+    number = await open_case(autorizado, title="En realidad es una baja")
+    clerk = tramitador.page
+    await tramitador.goto(f"/backoffice/casos/{number}")
+    await clerk.get_by_role("button", name="Asignarme el caso").click()
+    await clerk.get_by_label("Motivo de la reclasificación").fill("Es un trámite de baja.")
+    await clerk.get_by_role("button", name="Solicitar reclasificación").click()
+    await expect(clerk.get_by_text("Solicitada Reclasificación").first).to_be_visible()
+
+    page = autorizado.page
+    await autorizado.goto(f"/portal/casos/{number}")
+    await page.get_by_role("link", name="Reclasificar el caso").click()
+    for field, label in (("case_type", "Trámite"), ("subject", "Afiliación"), ("category", "Altas y Bajas")):
+        async with page.expect_navigation():
+            await page.select_option(f"#{field}", label=label)
+    async with page.expect_navigation():
+        await page.select_option("#subcategory", label="Bajas trabajadores cuenta ajena")
+    await page.fill("#data_ccc", "28/1234567/42")
+    await page.fill("#data_naf", "28 12345678 40")
+    await autorizado.shot("reclasificacion")
+    await page.get_by_role("button", name="Reclasificar").click()
+    await expect(page.get_by_text("Abierto / Asignado")).to_be_visible()
+    await expect(
+        page.get_by_text("Trámite > Afiliación > Altas y Bajas > Bajas trabajadores cuenta ajena")
+    ).to_be_visible()
+    await autorizado.shot("reclasificado")

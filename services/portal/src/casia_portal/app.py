@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from casia_portal.adapters.gateway import ApiProblem, Gateway
 from casia_portal.settings import PortalSettings
-from casia_portal.web import autorizado, backoffice, cases, public, signin
+from casia_portal.web import autorizado, backoffice, cases, public, reclassify, signin
 from casia_portal.web.context import PortalApp, SignInRequired
 from casia_portal.web.errors import PageError
 from casia_portal.web.pages import Pages
@@ -51,7 +51,7 @@ def create_app(settings: PortalSettings, *, gateway: Gateway | None = None) -> F
         https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, public, autorizado, cases, backoffice):
+    for module in (signin, public, autorizado, reclassify, cases, backoffice):
         app.include_router(module.router)
     _install_handlers(app)
 

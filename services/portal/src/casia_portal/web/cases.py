@@ -1,5 +1,6 @@
 """Gestión de Casos (guide 4.2): the search, the case detail with its documents and justificantes,
-Modificar Información, Reclasificación, Solicitar Anulación, Consulta Histórico and Valoración.
+Modificar Información, Solicitar Anulación, Consulta Histórico and Valoración (Reclasificación
+has its own screen: :mod:`casia_portal.web.reclassify`).
 Every rule is the API's: the screens offer what ``allowed_actions`` lists and show its refusals."""
 
 from __future__ import annotations
@@ -125,7 +126,6 @@ def _route(action: str) -> str:
         "informacion": "information",
         "anulacion": "annulment",
         "valoracion": "rating",
-        "reclasificacion": "reclassification",
     }
     if action not in routes:
         raise ApiProblem(404, {})
@@ -157,11 +157,7 @@ def _body(route: str, text: dict[str, str]) -> dict[str, Any]:
             return {"text": text.get("text", "")}
         case "annulment":
             return {"reason": text.get("reason", "")}
-        case "rating":
-            return {"score": int(text.get("score") or 0), "observations": text.get("observations") or None}
-    data = {k[5:]: v for k, v in text.items() if k.startswith("data_") and v.strip()}
-    classification = {k: text.get(k) or None for k in ("case_type", "subject", "category", "subcategory")}
-    return {**classification, "additional_data": data}
+    return {"score": int(text.get("score") or 0), "observations": text.get("observations") or None}
 
 
 async def _detail(
