@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 
 from casia_portal.adapters.gateway import ApiProblem
 from casia_portal.web.catalog import walk
@@ -153,7 +154,7 @@ async def _form(  # noqa: PLR0913 - a page and what it shows
     values: dict[str, str],
     refusal: Refusal = NO_REFUSAL,
 ) -> Response:
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     return portal.pages.render(
         request,
         "portal/new_case.html",

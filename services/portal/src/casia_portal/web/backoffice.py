@@ -34,7 +34,7 @@ async def queue(request: Request, portal: Portal, person: Clerk) -> Response:
     shown.setdefault("status", "open")
     params = {**shown, "limit": str(portal.settings.page_size)}
     page = await portal.gateway.get("/v1/backoffice/cases", person.token, params=params)
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     counts = await portal.gateway.get("/v1/backoffice/cases/counts", person.token)
     return portal.pages.render(
         request,
@@ -83,7 +83,7 @@ async def _case(
     path = f"/v1/backoffice/cases/{case_number}"
     found = await portal.gateway.get(path, person.token)
     history = await portal.gateway.get(f"{path}/history", person.token)
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     return portal.pages.render(
         request,
         "backoffice/case.html",

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.datastructures import UploadFile
 
 from casia_portal.adapters.gateway import ApiProblem
 from casia_portal.web.autorizado import OCTET_STREAM, base_path, needs_choice
@@ -56,7 +57,7 @@ async def search(request: Request, portal: Portal, person: Autorizado) -> Respon
         "opened_to": today.isoformat(),
         **asked,
     }
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     page: dict[str, Any] = {"cases": [], "next_cursor": None}
     problem = None
     try:
@@ -164,7 +165,7 @@ async def _detail(
     request: Request, portal: Portal, person: Visitor, case_number: str, *, refusal: Refusal = NO_REFUSAL
 ) -> Response:
     case = await portal.gateway.get(f"{base_path(person)}/cases/{case_number}", person.token)
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     return portal.pages.render(
         request,
         "portal/case.html",

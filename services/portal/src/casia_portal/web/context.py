@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -14,11 +15,31 @@ from casia_portal.web.pages import Pages
 from casia_portal.web.session import Visitor, visitor
 
 
+@dataclass
+class CatalogCache:
+    """The API's catalog, kept for ``seconds``: it is the same for everyone and changes with a
+    deployment, and every form and case page needs its names."""
+
+    seconds: float = 300.0
+    value: Any = None
+    fetched_at: float = float("-inf")
+
+    async def get(self, gateway: Gateway, token: str) -> Any:
+        if time.monotonic() - self.fetched_at > self.seconds:
+            self.value = await gateway.get("/v1/catalog", token)
+            self.fetched_at = time.monotonic()
+        return self.value
+
+
 @dataclass(frozen=True)
 class PortalApp:
     settings: PortalSettings
     gateway: Gateway
     pages: Pages
+    catalogs: CatalogCache = field(default_factory=CatalogCache)
+
+    async def catalog(self, person: Visitor) -> Any:
+        return await self.catalogs.get(self.gateway, person.token)
 
 
 def portal_app(request: Request) -> PortalApp:

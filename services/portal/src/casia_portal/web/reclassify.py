@@ -64,7 +64,7 @@ async def _form(  # noqa: PLR0913 - a page and what it shows
     values: dict[str, str] | None = None,
 ) -> Response:
     case = await portal.gateway.get(f"{base_path(person)}/cases/{case_number}", person.token)
-    catalog = await portal.gateway.get("/v1/catalog", person.token)
+    catalog = await portal.catalog(person)
     return portal.pages.render(
         request,
         "portal/reclassify.html",
