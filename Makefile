@@ -67,7 +67,7 @@ BENCH_RECORD := .local/bench-run.json
 bench: sync
 	$(RUN) casia-local up --record $(BENCH_RECORD) || { $(RUN) casia-local down --from $(BENCH_RECORD); exit 1; }
 	status=0; { $(RUN) python -m casia_local.bench && $(RUN) python -m bench.open_cases \
-	  && $(RUN) python -m bench.actions && $(RUN) python -m bench.documents \
+	  && $(RUN) python -m bench.actions && $(RUN) python -m bench.documents && $(RUN) python -m bench.portal \
 	  && $(RUN) python -m bench.seed_cases && $(RUN) python -m bench.read_paths; } || status=$$?; \
 	  $(RUN) casia-local down --from $(BENCH_RECORD); exit $$status
 
