@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, Response, async_playwright
 
 from ..conftest import new_nif
 
@@ -48,8 +48,8 @@ class Screens:
         await accessible(self.page, name)
         return path
 
-    async def goto(self, path: str) -> None:
-        await self.page.goto(f"{PORTAL}{path}")
+    async def goto(self, path: str) -> Response | None:
+        return await self.page.goto(f"{PORTAL}{path}")
 
 
 async def accessible(page: Page, screen: str) -> None:
@@ -78,12 +78,17 @@ async def signed_in(
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-ES")
     page = await context.new_page()
     await page.goto(f"{PORTAL}/entrar")
+    await sign_in(page, role=role, name=name, authorizations=authorizations)
+    return Screens(page, folder / role)
+
+
+async def sign_in(page: Page, *, role: str, name: str, authorizations: str = "") -> None:
+    """Fill in and send the dev sign-in page (open in ``page``) as a new person."""
     await page.select_option("#role", role)
     await page.fill("#nif", new_nif())
     await page.fill("#name", name)
     await page.fill("#authorizations", authorizations)
     await page.get_by_role("button", name="Entrar", exact=True).click()
-    return Screens(page, folder / role)
 
 
 @pytest.fixture
@@ -106,3 +111,30 @@ async def tramitador(browser: Browser, shots_folder: Path) -> AsyncIterator[Scre
     screens.folder.mkdir(parents=True, exist_ok=True)
     yield screens
     await screens.page.context.close()
+
+
+@pytest.fixture
+async def stranger(browser: Browser, shots_folder: Path) -> AsyncIterator[Screens]:
+    """Another autorizado, acting under another authorization of the test's own."""
+    screens = await signed_in(
+        browser,
+        shots_folder / "otro",
+        role="autorizado",
+        name="Luis Ajeno Sanz",
+        authorizations=new_authorization(),
+    )
+    screens.folder.mkdir(parents=True, exist_ok=True)
+    yield screens
+    await screens.page.context.close()
+
+
+@pytest.fixture
+async def phone(browser: Browser, shots_folder: Path) -> AsyncIterator[Screens]:
+    """A browser the size of a small phone (360 × 740), nobody signed in yet."""
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="es-ES", is_mobile=True, has_touch=True
+    )
+    screens = Screens(await context.new_page(), shots_folder / "movil")
+    screens.folder.mkdir(parents=True, exist_ok=True)
+    yield screens
+    await context.close()

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from casia_portal.adapters.gateway import ApiProblem
 from casia_portal.web.cases import SUBSTATUSES
-from casia_portal.web.catalog import classification_label, document_names
+from casia_portal.web.catalog import classification_label, data_labels, document_names
 from casia_portal.web.context import Clerk, Portal
 from casia_portal.web.errors import NONE as NO_REFUSAL
 from casia_portal.web.errors import Refusal
@@ -94,4 +94,5 @@ async def _case(
         problem=refusal.problem,
         document_names=document_names(catalog),
         classification=classification_label(catalog, found),
+        data_labels=data_labels(catalog, found),
     )

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from casia_portal.adapters.gateway import ApiProblem
 from casia_portal.web.autorizado import OCTET_STREAM, base_path, needs_choice
-from casia_portal.web.catalog import classification_label, document_names
+from casia_portal.web.catalog import classification_label, data_labels, document_names
 from casia_portal.web.context import Autorizado, Portal
 from casia_portal.web.errors import NONE as NO_REFUSAL
 from casia_portal.web.errors import Refusal
@@ -175,25 +175,14 @@ async def _detail(
         problem=refusal.problem,
         document_names=document_names(catalog),
         classification=classification_label(catalog, case),
+        data_labels=data_labels(catalog, case),
     )
 
 
 async def _relay(portal: Portal, person: Visitor, path: str) -> StreamingResponse:
     """A file the API streams, streamed on with the API's headers for saving it."""
     download = await portal.gateway.download(path, person.token)
-    kept = {
-        k: v
-        for k, v in download.headers.items()
-        if k.lower()
-        in {
-            "content-type",
-            "content-disposition",
-            "content-length",
-            "x-content-type-options",
-            "cache-control",
-            "etag",
-        }
-    }
+    kept = {k: v for k, v in download.headers.items() if k.lower() in RELAYED_HEADERS}
 
     async def chunks() -> Any:
         try:

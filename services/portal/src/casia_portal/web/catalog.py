@@ -93,6 +93,16 @@ def classification_label(catalog: Json, case: Json) -> str:
     return " > ".join(names)
 
 
+def data_labels(catalog: Json, case: Json) -> dict[str, str]:
+    """The catalog's label of each additional data field of the case's node, by code (a field the
+    node no longer lists has none: the page shows its code)."""
+    subject = _find(catalog["subjects"], str(case.get("subject") or ""))
+    node = _find(subject.get("categories", []) if subject else [], str(case.get("category") or ""))
+    if node and case.get("subcategory"):
+        node = _find(node.get("subcategories", []), str(case["subcategory"]))
+    return {f["code"]: f["label"] for f in (node or {}).get("required_fields", [])}
+
+
 def _name(entries: list[Json], code: object) -> str:
     found = next((e for e in entries if e["code"] == code), None)
     return str(found["name"]) if found else str(code)
