@@ -1,0 +1,1 @@
+"""CASIA operator commands."""
