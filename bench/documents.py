@@ -5,9 +5,9 @@
   opened), then MB/s stored (the documents service has checked and promoted every file).
 - ``memory``: an intake process of the benchmark's own (limits raised to 120 MB per file) takes
   one 100 MB upload; how much its peak resident memory (VmHWM) grew over a warmed-up baseline.
-- ``receipts``: justificantes rendered per second by one renderer (one worker's thread), and
-  issued per second end to end by the running receipts service (trámites opened without
-  documents until every receipt is issued).
+- ``receipts``: justificantes rendered per second by one renderer thread and by a receipts
+  worker's pool of render processes (one per core), and issued per second end to end by the
+  running receipts service (trámites opened without documents until every receipt is issued).
 
     uv run python -m bench.documents [--uploads 24] [--concurrency 4] [--receipts 40]
 """
@@ -35,6 +35,7 @@ from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_local.auth import dev_secret, gateway_auth_env
 from casia_local.settings import Settings
 from casia_receipts.adapters.pdf import ReceiptRenderer
+from casia_receipts.adapters.rendering import PooledRenderer
 from casia_receipts.domain.receipt import ListedDocument, ReceiptContent, ReceiptKind
 from casia_uploads import testing as samples
 
@@ -197,6 +198,15 @@ async def receipts(count: int) -> dict[str, Any]:
     for _ in range(count):
         renderer.render(content)
     rendered = count / (time.perf_counter() - started)
+    processes = os.cpu_count() or 1
+    pool = PooledRenderer(timezone="Europe/Madrid", processes=processes)
+    try:
+        await asyncio.gather(*(pool.render(content) for _ in range(processes)))  # workers started
+        started = time.perf_counter()
+        await asyncio.gather(*(pool.render(content) for _ in range(count)))
+        pooled = count / (time.perf_counter() - started)
+    finally:
+        pool.close()
 
     bearer, authorization = token()
     headers = {"Authorization": f"Bearer {bearer}"}
@@ -218,6 +228,8 @@ async def receipts(count: int) -> dict[str, Any]:
         issued = count / (time.perf_counter() - started)
     return {
         "rendered_per_s_one_thread": round(rendered, 1),
+        "rendered_per_s_worker_pool": round(pooled, 1),
+        "render_processes": processes,
         "issued_per_s_end_to_end": round(issued, 1),
         "receipts": count,
     }

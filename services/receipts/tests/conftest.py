@@ -9,8 +9,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_receipts.adapters import mongo as store
-from casia_receipts.adapters.pdf import ReceiptRenderer
-from casia_receipts.adapters.rendering import OffLoopRenderer
+from casia_receipts.adapters.rendering import PooledRenderer
 from casia_receipts.service.desk import ReceiptDesk
 from casia_receipts.settings import ReceiptsSettings
 from casia_runtime.clock import utc_now_ms
@@ -22,8 +21,8 @@ SETTINGS = ReceiptsSettings()
 
 
 @pytest.fixture(scope="session")
-def renderer() -> OffLoopRenderer:
-    return OffLoopRenderer(ReceiptRenderer(timezone=SETTINGS.timezone))
+def renderer() -> PooledRenderer:
+    return PooledRenderer(timezone=SETTINGS.timezone, processes=0)
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def objects() -> S3Objects:
 
 
 def desk_over(
-    mongo: MongoClient, db: AsyncDatabase[Document], *, pdfs: Any, renderer: OffLoopRenderer
+    mongo: MongoClient, db: AsyncDatabase[Document], *, pdfs: Any, renderer: PooledRenderer
 ) -> ReceiptDesk:
     return ReceiptDesk(
         transactions=store.receipts_transactions(mongo, db),
@@ -61,6 +60,6 @@ def desk_over(
 
 @pytest.fixture
 def desk(
-    mongo: MongoClient, db: AsyncDatabase[Document], objects: S3Objects, renderer: OffLoopRenderer
+    mongo: MongoClient, db: AsyncDatabase[Document], objects: S3Objects, renderer: PooledRenderer
 ) -> ReceiptDesk:
     return desk_over(mongo, db, pdfs=objects, renderer=renderer)

@@ -10,8 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from starlette.applications import Starlette
 
 from casia_receipts.adapters import mongo as store
-from casia_receipts.adapters.pdf import ReceiptRenderer
-from casia_receipts.adapters.rendering import OffLoopRenderer
+from casia_receipts.adapters.rendering import PooledRenderer
 from casia_receipts.entrypoints.consumer import subscribe
 from casia_receipts.service.desk import ReceiptDesk
 from casia_receipts.settings import ReceiptsSettings
@@ -27,7 +26,7 @@ def bootstrap(settings: ReceiptsSettings) -> Starlette:
     connections = Connections.open(settings)
     s3 = make_s3_client(settings)
     relay = connections.relay(store.OUTBOX)
-    renderer = OffLoopRenderer(ReceiptRenderer(timezone=settings.timezone))
+    renderer = PooledRenderer(timezone=settings.timezone, processes=settings.render_processes)
     desk = ReceiptDesk(
         transactions=store.receipts_transactions(connections.mongo, connections.db),
         applied=store.inbox_of(connections.db),
@@ -59,7 +58,7 @@ def indexes_of(db: AsyncDatabase[Document]) -> Callable[[], Awaitable[None]]:
     return create_receipts_indexes
 
 
-def _closing(renderer: OffLoopRenderer) -> Callable[[], Awaitable[None]]:
+def _closing(renderer: PooledRenderer) -> Callable[[], Awaitable[None]]:
     async def stop_rendering() -> None:
         renderer.close()
 

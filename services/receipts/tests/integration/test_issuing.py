@@ -16,7 +16,7 @@ from casia_contracts.cea import parse_cea
 from casia_contracts.receipts import ReceiptIssued
 from casia_read_models import StoredObject, StoredReceipt
 from casia_receipts.adapters import mongo as store
-from casia_receipts.adapters.rendering import OffLoopRenderer
+from casia_receipts.adapters.rendering import PooledRenderer
 from casia_receipts.service.desk import ReceiptDesk
 from casia_receipts.service.issuing import pdf_key
 from casia_runtime.mongo import Document, MongoClient
@@ -88,7 +88,7 @@ async def test_a_consulta_gets_no_receipt_and_a_redelivered_event_changes_nothin
 
 
 async def test_an_issuer_that_died_after_storing_the_pdf_is_followed_by_one_receipt_with_the_same_bytes(
-    mongo: MongoClient, db: AsyncDatabase[Document], objects: S3Objects, renderer: OffLoopRenderer
+    mongo: MongoClient, db: AsyncDatabase[Document], objects: S3Objects, renderer: PooledRenderer
 ) -> None:
     class DiesAfterStoring:
         async def put(self, *args: Any, **kwargs: Any) -> None:
