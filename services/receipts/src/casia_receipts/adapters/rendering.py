@@ -10,18 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from casia_receipts.adapters.pdf import ReceiptRenderer
 from casia_receipts.domain.receipt import ReceiptContent
 
+PARENT_CHECK_SECONDS = 1.0
 _renderer: ReceiptRenderer | None = None
 """The renderer of a worker process (one per process, built by :func:`_start`)."""
 
 
-def _start(timezone: str) -> None:
+def _start(timezone: str, parent: int | None) -> None:
     global _renderer  # noqa: PLW0603 - the one renderer of this worker process
     _renderer = ReceiptRenderer(timezone=timezone)
+    if parent is not None:
+        threading.Thread(target=_die_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _die_with(parent: int) -> None:
+    """A worker whose service died (SIGKILL leaves no time to stop it) stops too, within a second:
+    an orphan would hold its memory for ever."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _render(content: ReceiptContent) -> bytes:
@@ -37,11 +51,17 @@ class PooledRenderer:
             # spawn: a forked child would inherit the parent's event loop and Kafka sockets
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(
-                max_workers=processes, mp_context=context, initializer=_start, initargs=(timezone,)
+                max_workers=processes,
+                mp_context=context,
+                initializer=_start,
+                initargs=(timezone, os.getpid()),
             )
         else:
             self._executor = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="receipt-render", initializer=_start, initargs=(timezone,)
+                max_workers=1,
+                thread_name_prefix="receipt-render",
+                initializer=_start,
+                initargs=(timezone, None),
             )
 
     async def render(self, content: ReceiptContent) -> bytes:
