@@ -61,14 +61,13 @@ check: sync
 
 BENCH_RECORD := .local/bench-run.json
 
-# Benchmarks against the real stack (started if needed, and only that stopped afterwards); JSON out.
+# Benchmarks against the real stack (started if needed, and only that stopped afterwards): one JSON
+# report on standard output, also saved under bench/results/ with the date, commit and machine.
 # The read paths run over a million cases in a database of their own (casia_bench), loaded once
 # (about 1.5 min) and reused by later runs; see bench/README.md.
 bench: sync
 	$(RUN) casia-local up --record $(BENCH_RECORD) || { $(RUN) casia-local down --from $(BENCH_RECORD); exit 1; }
-	status=0; { $(RUN) python -m casia_local.bench && $(RUN) python -m bench.open_cases \
-	  && $(RUN) python -m bench.actions && $(RUN) python -m bench.documents && $(RUN) python -m bench.portal \
-	  && $(RUN) python -m bench.seed_cases && $(RUN) python -m bench.read_paths; } || status=$$?; \
+	status=0; $(RUN) python -m bench.run || status=$$?; \
 	  $(RUN) casia-local down --from $(BENCH_RECORD); exit $$status
 
 clean: uv
