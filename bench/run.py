@@ -24,6 +24,7 @@ from bench.open_cases import machine
 RESULTS = Path(__file__).parent / "results"
 BENCHMARKS = {
     "stack": "casia_local.bench",
+    "ceilings": "bench.ceilings",
     "open_cases": "bench.open_cases",
     "actions": "bench.actions",
     "documents": "bench.documents",
