@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from casia_intake.entrypoints.content import JSON, MULTIPART
+from casia_intake.entrypoints.problem_docs import with_problems
 
 REF = "#/components/schemas/{model}"
 _MODELS: dict[str, type[BaseModel]] = {}
@@ -49,13 +50,14 @@ def json_or_files(model: type[BaseModel], *, case_part: str | None = None) -> di
 
 
 def install_body_schemas(app: FastAPI) -> None:
-    """Make the app's OpenAPI document carry the schemas :func:`json_or_files` refers to."""
+    """Make the app's OpenAPI document carry the schemas :func:`json_or_files` refers to, and
+    the problems every operation may answer (:mod:`~casia_intake.entrypoints.problem_docs`)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        document = generate()
+        document = with_problems(generate())
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         for name, model in _MODELS.items():
             schema = model.model_json_schema(ref_template=REF)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from casia_runtime.logging import get_logger
 from casia_runtime.mongo import unavailable
@@ -58,6 +59,7 @@ def problem_response(problem: Problem, *, instance: str | None = None) -> JSONRe
 
 
 _STATUS_KINDS = {
+    400: ("bad-request", "Petición mal formada"),
     401: ("unauthorized", "Autenticación requerida"),
     403: ("forbidden", "Acceso no permitido"),
     404: ("not-found", "Recurso no encontrado"),
@@ -126,14 +128,32 @@ def install_problem_handlers(app: FastAPI, *, retry_after_seconds: int) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind, title = _STATUS_KINDS.get(exc.status_code, ("http-error", "Error"))
-        problem = Problem(
-            exc.status_code,
-            kind,
-            title,
-            str(exc.detail) if exc.detail else None,
-            headers=dict(exc.headers or {}),
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        detail = _SPANISH.get(str(exc.detail), str(exc.detail)) if exc.detail else None
+        problem = Problem(exc.status_code, kind, title, detail, headers=headers)
         return problem_response(problem, instance=_instance(request))
+
+
+_SPANISH = {
+    "There was an error parsing the body": "El cuerpo de la petición no se puede leer.",
+    "Method Not Allowed": "El recurso no admite este método.",
+    "Not Found": "El recurso no existe.",
+}
+"""Starlette's and FastAPI's own details, as people here read them."""
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route offers at the request's path (a path served by several routes,
+    e.g. GET and PUT of the contact, lists them all)."""
+    found: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        methods = getattr(route, "methods", None)
+        if match is not Match.NONE and methods:
+            found |= set(methods)
+    return sorted(found)
 
 
 def _message(error: Mapping[str, Any]) -> str:
