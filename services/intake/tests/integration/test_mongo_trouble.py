@@ -69,7 +69,9 @@ async def test_a_database_that_is_down_or_hangs_gets_a_bounded_503(
 
     for answer in (opened, read, contact):
         assert_unavailable(answer)
-    assert took < 3 * (TIMEOUT + 1)  # three requests, each bounded: not the 10-33 s of a hang
+    # Three requests, each bounded by the timeout plus the machine's slack under a full test run:
+    # far from the 10-33 s of each request hanging on a database that does not answer.
+    assert took < 3 * (TIMEOUT + 3)
     assert ready.status_code == 503 and ready.json()["checks"]["mongodb"] is False
     assert recovered.status_code == 200
 
