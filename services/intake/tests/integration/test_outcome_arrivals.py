@@ -19,6 +19,8 @@ from ..builders import T0
 
 pytestmark = pytest.mark.integration
 
+CLOSING_SECONDS = 10.0
+
 
 def applied(command_id: str) -> StoredCommandOutcome:
     return StoredCommandOutcome(
@@ -45,10 +47,13 @@ async def outcomes(db: AsyncDatabase[Document]) -> AsyncIterator[CountingOutcome
     watching = asyncio.create_task(reader.watch())
     await asyncio.sleep(0.5)  # the stream is open before the test inserts
     yield reader
+    # Bounded: a stream cancelled while the server is still opening it has once held the teardown
+    # until pytest's timeout (a full CI run, twice in many); the test's answer was already in.
     watching.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watching
-    await watcher.close()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(watching, timeout=CLOSING_SECONDS)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(watcher.close(), timeout=CLOSING_SECONDS)
 
 
 async def test_an_outcome_recorded_while_waiting_is_delivered_by_the_change_stream(
