@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime
+from typing import Any
 
 from casia_contracts import case_events as e
 from casia_contracts.cea import CEA_BYTES, cea_from_bytes
@@ -76,29 +77,20 @@ async def apply(tx: Transaction, event: RawEvent, data: e.CaseEvent, *, at: date
 
 
 def _opening(event: RawEvent, data: e.CaseOpened, *, at: datetime) -> StoredReceipt:
+    a, person = data.authorization, data.opened_by
+    facts = {
+        "case_number": data.case_number,
+        "authorization_number": a.number,
+        "holder_nif": a.holder_nif,
+        "business_name": a.business_name,
+        "opened_by_nif": person.nif,
+        "opened_by_name": person.name,
+        "case_title": data.title,
+        "case_type": data.case_type.value,
+        "opened_at": data.opened_at,
+    }
     documents = [_document(d, attached_at=data.opened_at) for d in data.documents]
-    return _settled(
-        StoredReceipt(
-            receipt_id=receipt_id_for(event.id),
-            trigger_event_id=event.id,
-            correlation_id=event.correlationid,
-            case_number=data.case_number,
-            authorization_number=data.authorization.number,
-            holder_nif=data.authorization.holder_nif,
-            business_name=data.authorization.business_name,
-            opened_by_nif=data.opened_by.nif,
-            opened_by_name=data.opened_by.name,
-            case_title=data.title,
-            case_type=data.case_type.value,
-            opened_at=data.opened_at,
-            kind=ReceiptKind.SOLICITUD_TRAMITE.value,
-            cea=_new_cea(),
-            documents=documents,
-            status=ReceiptStatus.WAITING,
-            recorded_at=at,
-        ),
-        at=data.occurred_at,
-    )
+    return _recorded(event, facts, ReceiptKind.SOLICITUD_TRAMITE, documents, at=at, settled=data.occurred_at)
 
 
 async def _complementary(
@@ -109,28 +101,48 @@ async def _complementary(
     case = await tx.cases.get(data.case_number)
     if case is None:
         raise CaseNotStoredYet(data.case_number)
-    return _settled(
-        StoredReceipt(
-            receipt_id=receipt_id_for(event.id),
-            trigger_event_id=event.id,
-            correlation_id=event.correlationid,
-            case_number=case.case_number,
-            authorization_number=case.authorization.number,
-            holder_nif=case.authorization.holder_nif,
-            business_name=case.authorization.business_name,
-            opened_by_nif=case.opened_by.nif,
-            opened_by_name=case.opened_by.name,
-            case_title=case.title,
-            case_type=data.case_type.value,
-            opened_at=case.opened_at,
-            kind=ReceiptKind.DOCUMENTACION_COMPLEMENTARIA.value,
-            cea=_new_cea(),
-            documents=[_document(d, attached_at=data.occurred_at) for d in data.documents],
-            status=ReceiptStatus.WAITING,
-            recorded_at=at,
-        ),
-        at=data.occurred_at,
+    a, person = case.authorization, case.opened_by
+    facts = {
+        "case_number": case.case_number,
+        "authorization_number": a.number,
+        "holder_nif": a.holder_nif,
+        "business_name": a.business_name,
+        "opened_by_nif": person.nif,
+        "opened_by_name": person.name,
+        "case_title": case.title,
+        "case_type": data.case_type.value,
+        "opened_at": case.opened_at,
+    }
+    documents = [_document(d, attached_at=data.occurred_at) for d in data.documents]
+    kind = ReceiptKind.DOCUMENTACION_COMPLEMENTARIA
+    return _recorded(event, facts, kind, documents, at=at, settled=data.occurred_at)
+
+
+def _recorded(  # noqa: PLR0913 - the receipt's parts, each from its own source
+    event: RawEvent,
+    facts: dict[str, Any],
+    kind: ReceiptKind,
+    documents: list[StoredReceiptDocument],
+    *,
+    at: datetime,
+    settled: datetime,
+) -> StoredReceipt:
+    """A new receipt for the trigger ``event``, with its CEA, waiting (or already settled at
+    ``settled`` when no document is pending); ``facts`` are the case's."""
+    receipt = StoredReceipt.model_validate(
+        {
+            **facts,
+            "receipt_id": receipt_id_for(event.id),
+            "trigger_event_id": event.id,
+            "correlation_id": event.correlationid,
+            "kind": kind.value,
+            "cea": _new_cea(),
+            "documents": documents,
+            "status": ReceiptStatus.WAITING,
+            "recorded_at": at,
+        }
     )
+    return _settled(receipt, at=settled)
 
 
 async def _decided(
