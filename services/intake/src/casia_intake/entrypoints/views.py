@@ -124,6 +124,8 @@ class CaseView(CaseSummary):
     information: list[InformationView] = Field(default_factory=list)
     resolution: ResolutionView | None = None
     rating: RatingView | None = None
+    annulment_reason: str | None = None
+    """Why the autorizado asked for the annulment (while it waits for a clerk, and after)."""
     allowed_actions: list[str] = Field(default_factory=list)
     receipts: list[ReceiptView] | None = Field(
         default=None,
