@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from casia_local.settings import Settings
+from casia_uploads import testing as samples
 
 from .conftest import Autorizado
 from .journeys import open_case
+from .uploading import open_with_files
 
 pytestmark = pytest.mark.e2e
 
@@ -79,3 +81,30 @@ async def test_the_workflow_counts_what_it_handled_in_its_metrics(
     assert opened.status_code == 201, opened.text  # stored, so the workflow has handled it
 
     assert await count() >= before + 1
+
+
+async def test_documents_decided_and_justificantes_issued_are_counted(
+    client: httpx.AsyncClient, autorizado: Autorizado
+) -> None:
+    ports = Settings.from_env().service_ports
+    stored = ("documents", 'casia_documents_decided_total{status="stored"}')
+    issued = ("receipts", 'casia_receipts_issued_total{kind="solicitud_tramite"}')
+
+    async def count(service: str, series: str) -> float:
+        async with httpx.AsyncClient() as http:
+            text = (await http.get(f"http://127.0.0.1:{ports[service]}/metrics")).text
+        values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(series)]
+        return values[0] if values else 0.0
+
+    before = {name: await count(*metric) for name, metric in (("stored", stored), ("issued", issued))}
+    spec = ("anexo.pdf", samples.pdf(marker="metricas"), "application/pdf", "otro", "Anexo")
+    opened = await open_with_files(client, autorizado.cases_path, autorizado.headers, [spec])
+    assert opened.status_code == 201, opened.text
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if await count(*stored) > before["stored"] and await count(*issued) > before["issued"]:
+            break
+        await asyncio.sleep(0.3)
+    assert await count(*stored) >= before["stored"] + 1
+    assert await count(*issued) >= before["issued"] + 1

@@ -11,6 +11,10 @@ MESSAGES_HANDLED = Counter(
 )
 OUTBOX_PUBLISHED = Counter("casia_outbox_published_total", "Outbox entries published to Kafka")
 DEAD_LETTERS = Counter("casia_dead_letters_total", "Messages sent to the dead-letter topic", ["topic"])
+DOCUMENTS_DECIDED = Counter(
+    "casia_documents_decided_total", "Uploaded documents the documents service decided, by status", ["status"]
+)
+RECEIPTS_ISSUED = Counter("casia_receipts_issued_total", "Justificantes issued, by kind", ["kind"])
 
 
 def exposition() -> tuple[bytes, str]:

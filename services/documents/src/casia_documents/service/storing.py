@@ -36,6 +36,7 @@ from casia_runtime.failpoints import NONE as NO_FAILPOINTS
 from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.metrics import DOCUMENTS_DECIDED
 from casia_uploads.formats import with_extension
 from casia_uploads.inspection import Inspected, inspect_file
 from casia_uploads.names import clean_file_name
@@ -100,6 +101,7 @@ class DocumentKeeper:
 
         await self.transactions.run(work)
         self.on_commit()
+        DOCUMENTS_DECIDED.labels(status=record.status).inc()
         log.info("document.decided", document_id=record.document_id, status=record.status)
 
     async def _promote(

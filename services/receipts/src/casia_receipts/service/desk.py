@@ -23,6 +23,7 @@ from casia_runtime.failpoints import NONE as NO_FAILPOINTS
 from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage
+from casia_runtime.metrics import RECEIPTS_ISSUED
 
 log = get_logger(__name__)
 
@@ -96,6 +97,7 @@ class ReceiptDesk:
         announced = await self.transactions.run(work)
         if announced:
             self.on_commit()
+            RECEIPTS_ISSUED.labels(kind=receipt.kind).inc()
             log.info("receipt.issued", receipt_id=receipt.receipt_id, kind=receipt.kind)
         return announced
 
