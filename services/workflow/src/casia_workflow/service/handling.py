@@ -13,44 +13,40 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from casia_contracts import case_events, commands, documents
+from casia_contracts import case_events, commands
 from casia_contracts.base import Message
 from casia_contracts.documents import StoreDocument
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
 from casia_contracts.values import ObjectRef
 from casia_read_models import CommandResult, StoredCommandOutcome
-from casia_runtime.clock import Clock, to_milliseconds
-from casia_runtime.consumer import NotYet, PoisonMessage
+from casia_runtime.clock import Clock
+from casia_runtime.consumer import PoisonMessage
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
 from casia_workflow import domain as d
-from casia_workflow.service.commands_in import actor_of, case_command, opening_command, person
+from casia_workflow.service.commands_in import actor_of, person
+from casia_workflow.service.deciders import (
+    CaseNotYetKnown,
+    Decider,
+    UnknownCase,
+    decider_for,
+    deciding,
+    existing,
+)
 from casia_workflow.service.events_out import base, public_event
 from casia_workflow.service.ports import CaseRepository, ClosureDeadlines, Transaction, Transactions
 from casia_workflow.service.storage_requests import storage_requests, uploads_of
 
 log = get_logger(__name__)
 
+__all__ = ["COMMAND_TYPE_PREFIX", "CaseNotYetKnown", "Cause", "UnknownCase", "Workflow"]
+
 SOURCE = "/casia/workflow"
 COMMAND_TYPE_PREFIX = "es.casia.case.command."
 EVENTS_PER_VERSION = 1000  # far more than one decision emits; the last slot is for a rejection
 STORAGE_REQUESTS_FROM = 500  # a decision's StoreDocument requests follow its events
 EVENT_NAMESPACE = uuid.UUID("0b6f7d3e-2f0a-4b8e-8d7c-5e1f9a2c4d61")
-
-Decider = Callable[[d.Case | None, datetime], d.Decision]
-
-
-class UnknownCase(PoisonMessage):
-    """A command for a case that was never opened. Commands follow their case's OpenCase on the
-    same partition (both are keyed by the case number), so it never will be: dead-lettered for an
-    operator, not dropped in silence."""
-
-
-class CaseNotYetKnown(NotYet):
-    """A document outcome arrived before its case (another topic): parked and retried patiently
-    until the workflow has applied the case's OpenCase. It may then be applied after later
-    messages of its case, which NotYet allows here: an outcome decides only its own document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +86,7 @@ class Workflow:
         event, data = _parse(message)
         cause = Cause(event.id, Causality.caused_by(event), event.type, _sender(data), uploads_of(data))
         with bound_correlation(event.correlationid, case_number=data.case_number):
-            written = await self._apply(d.CaseNumber(data.case_number), _decider_for(data, event), cause)
+            written = await self._apply(d.CaseNumber(data.case_number), decider_for(data, event), cause)
             log.info("message.applied", message_type=event.type, message_id=event.id, events=written)
 
     async def close_due_cases(self, *, limit: int = 100) -> int:
@@ -106,7 +102,7 @@ class Workflow:
             closure = d.CloseExOfficio(case_number=case_number, actor=d.Actor.system())
             cause = Cause(None, Causality.start(f"closure:{case_number}"))
             try:
-                await self._apply(case_number, _existing(_deciding(closure)), cause)
+                await self._apply(case_number, existing(deciding(closure)), cause)
             except Exception:  # one failing case must not keep the others open: next sweep retries it
                 log.exception("closure.failed", case_number=case_number)
         return len(due)
@@ -214,79 +210,6 @@ def _parse(message: InboundMessage) -> tuple[RawEvent, Message]:
         return event, parse_data(event)
     except ValueError as error:
         raise PoisonMessage(str(error)) from error
-
-
-def _decider_for(data: Message, event: RawEvent) -> Decider:
-    match data:
-        case commands.OpenCase():
-            opening = opening_command(data)
-            return lambda case, at: _open(case, opening, opened_at=to_milliseconds(event.time))
-        case commands.PersonCommand():
-            return _existing(_seen_at(data.expected_version, _deciding(case_command(data))))
-        case documents.DocumentStored():
-            stored = data
-            return _known(
-                lambda case, at: d.record_document_stored(
-                    case, document_id=d.DocumentId(stored.document_id), sha256=stored.sha256, at=at
-                )
-            )
-        case documents.DocumentRejected():
-            rejected = data
-            return _known(
-                lambda case, at: d.record_document_rejected(
-                    case,
-                    document_id=d.DocumentId(rejected.document_id),
-                    reason_code=rejected.reason_code,
-                    reason=rejected.reason,
-                    at=at,
-                )
-            )
-    raise PoisonMessage(f"the workflow does not handle {event.type}")
-
-
-def _open(case: d.Case | None, command: d.OpenCase, *, opened_at: datetime) -> d.Decision:
-    """Alta at the time intake accepted it; an existing number was opened by an earlier command."""
-    if case is not None:
-        raise d.CommandRefused(d.ReasonCode.ILLEGAL_TRANSITION, f"El caso {case.number} ya existe.")
-    return d.open_case(command, at=opened_at)
-
-
-def _deciding(command: d.CaseCommand) -> Callable[[d.Case, datetime], d.Decision]:
-    return lambda case, at: d.decide(case, command, at=at)
-
-
-def _seen_at(
-    expected_version: int | None, decide: Callable[[d.Case, datetime], d.Decision]
-) -> Callable[[d.Case, datetime], d.Decision]:
-    """Refuse (stale_version) a command whose sender saw another version of the case (If-Match)."""
-
-    def decider(case: d.Case, at: datetime) -> d.Decision:
-        if expected_version is not None and case.version != expected_version:
-            raise d.CommandRefused(
-                d.ReasonCode.STALE_VERSION,
-                "El caso ha cambiado desde que lo consultó; consúltelo de nuevo antes de actuar.",
-            )
-        return decide(case, at)
-
-    return decider
-
-
-def _existing(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
-    def decider(case: d.Case | None, at: datetime) -> d.Decision:
-        if case is None:
-            raise UnknownCase("no case with this number was ever opened")
-        return decide(case, at)
-
-    return decider
-
-
-def _known(decide: Callable[[d.Case, datetime], d.Decision]) -> Decider:
-    def decider(case: d.Case | None, at: datetime) -> d.Decision:
-        if case is None:
-            raise CaseNotYetKnown("the case of this document is not stored yet")
-        return decide(case, at)
-
-    return decider
 
 
 def _outbound(
