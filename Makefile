@@ -50,7 +50,7 @@ logs: uv
 
 test: sync
 	$(RUN) casia-local up --record $(RECORD) || { $(RUN) casia-local down --from $(RECORD); exit 1; }
-	status=0; $(RUN) pytest $(PYTEST_ARGS) || status=$$?; \
+	status=0; CASIA_LOCAL_RECORD=$(abspath $(RECORD)) $(RUN) pytest $(PYTEST_ARGS) || status=$$?; \
 	  $(RUN) casia-local down --from $(RECORD); exit $$status
 
 check: sync

@@ -9,7 +9,6 @@ event keeps its id, which is how subscribers deduplicate). It kills only the pro
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 
 from casia_contracts import topics
 from casia_contracts.case_events import CaseOpened
-from casia_runtime.testing import read_until
+from casia_runtime.testing import event_ids_by_subject
 
 from .conftest import Autorizado
 from .instances import own_instance
@@ -73,17 +72,8 @@ async def test_killing_a_workflow_instance_mid_stream_loses_and_duplicates_nothi
     ]
     assert all(len(h["entries"]) == 1 for h in histories)
 
-    wanted = {n.encode() for n in numbers}
-    records = await read_until(
-        kafka_bootstrap,
-        topics.CASE_EVENTS,
-        lambda r: r.key in wanted and json.loads(r.value)["type"] == CaseOpened.message_type,
-        within=60.0,
-        enough=lambda seen: {r.key for r in seen} >= wanted,
+    ids_by_case = await event_ids_by_subject(
+        kafka_bootstrap, topics.CASE_EVENTS, CaseOpened.message_type, numbers
     )
-    ids_by_case: dict[str, set[str]] = {}
-    for record in records:
-        event = json.loads(record.value)
-        ids_by_case.setdefault(event["subject"], set()).add(event["id"])
     assert sorted(ids_by_case) == sorted(numbers), "a case was never announced"
     assert all(len(ids) == 1 for ids in ids_by_case.values()), "a case was announced twice"

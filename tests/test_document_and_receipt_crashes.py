@@ -12,7 +12,6 @@ by exactly one event id, whichever instance finished the work.
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ import httpx
 import pytest
 
 from casia_contracts import topics
-from casia_runtime.testing import read_until
+from casia_runtime.testing import event_ids_by_subject
 from casia_uploads import testing as samples
 
 from .conftest import Autorizado
@@ -69,22 +68,6 @@ async def eventually(check: Callable[[], Any], *, within: float = 90.0) -> None:
             await asyncio.sleep(0.5)
 
 
-async def ids_by_case(bootstrap: str, topic: str, event_type: str, numbers: list[str]) -> dict[str, set[str]]:
-    wanted = {n.encode() for n in numbers}
-    records = await read_until(
-        bootstrap,
-        topic,
-        lambda r: r.key in wanted and json.loads(r.value)["type"] == event_type,
-        within=60.0,
-        enough=lambda seen: {r.key for r in seen} >= wanted,
-    )
-    found: dict[str, set[str]] = {}
-    for record in records:
-        event = json.loads(record.value)
-        found.setdefault(event["subject"], set()).add(event["id"])
-    return found
-
-
 async def test_a_documents_instance_killed_after_promoting_a_file_leaves_each_document_stored_once(
     client: httpx.AsyncClient, autorizado: Autorizado, kafka_bootstrap: str, tmp_path: Path
 ) -> None:
@@ -100,7 +83,7 @@ async def test_a_documents_instance_killed_after_promoting_a_file_leaves_each_do
             assert [d["status"] for d in case["documents"]] == ["stored"], number
 
     await eventually(all_stored)
-    announced = await ids_by_case(
+    announced = await event_ids_by_subject(
         kafka_bootstrap, topics.DOCUMENT_EVENTS, "es.casia.document.stored", numbers
     )
     assert sorted(announced) == sorted(numbers)
@@ -125,6 +108,8 @@ async def test_a_receipts_instance_killed_after_storing_a_pdf_leaves_one_receipt
             assert [r["kind"] for r in listed.json()["receipts"]] == ["solicitud_tramite"], number
 
     await eventually(one_receipt_each)
-    announced = await ids_by_case(kafka_bootstrap, topics.RECEIPT_EVENTS, "es.casia.receipt.issued", numbers)
+    announced = await event_ids_by_subject(
+        kafka_bootstrap, topics.RECEIPT_EVENTS, "es.casia.receipt.issued", numbers
+    )
     assert sorted(announced) == sorted(numbers)
     assert all(len(ids) == 1 for ids in announced.values()), "a receipt was announced twice"

@@ -10,7 +10,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_runtime.kafka import make_broker
+from casia_runtime.kafka import KafkaPublisher, make_broker
 from casia_runtime.mongo import Document, MongoClient
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.testing.mongo import mongo_client, throwaway_database
@@ -42,6 +42,13 @@ async def broker(settings: RuntimeSettings) -> AsyncIterator[KafkaBroker]:
     await broker.start()
     yield broker
     await broker.stop()
+
+
+@pytest.fixture
+async def publisher(settings: RuntimeSettings) -> AsyncIterator[KafkaPublisher]:
+    publisher = KafkaPublisher(settings)
+    yield publisher
+    await publisher.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -32,12 +31,10 @@ def record(key: str, value: bytes = b"{}") -> InboundMessage:
 
 
 async def test_a_failing_message_is_retried_then_dead_lettered_with_its_reason(
-    broker: KafkaBroker, settings: RuntimeSettings
+    publisher: KafkaPublisher, settings: RuntimeSettings
 ) -> None:
     key = f"CAS-DLQ-{uuid.uuid4().hex[:8]}"
-    guard = GuardedConsumer(
-        service=SERVICE, dead_letters=KafkaPublisher(broker), max_attempts=3, retry_delay_seconds=0
-    )
+    guard = GuardedConsumer(service=SERVICE, dead_letters=publisher, max_attempts=3, retry_delay_seconds=0)
     calls = 0
 
     async def always_failing(message: InboundMessage) -> None:
@@ -60,10 +57,10 @@ async def test_a_failing_message_is_retried_then_dead_lettered_with_its_reason(
 
 
 async def test_a_poison_message_is_dead_lettered_at_once(
-    broker: KafkaBroker, settings: RuntimeSettings
+    publisher: KafkaPublisher, settings: RuntimeSettings
 ) -> None:
     key = f"CAS-POISON-{uuid.uuid4().hex[:8]}"
-    guard = GuardedConsumer(service=SERVICE, dead_letters=KafkaPublisher(broker), max_attempts=5)
+    guard = GuardedConsumer(service=SERVICE, dead_letters=publisher, max_attempts=5)
 
     async def unreadable(message: InboundMessage) -> None:
         raise PoisonMessage("not JSON")

@@ -81,7 +81,7 @@ async def dead_letter(service: Service, key: str) -> DeadLetter:
 
 
 async def test_attempt_counts_survive_a_restart_of_the_consumer(
-    db: AsyncDatabase[dict[str, Any]], service: Service
+    publisher: KafkaPublisher, db: AsyncDatabase[dict[str, Any]], service: Service
 ) -> None:
     broker = make_broker(service.settings)
     await broker.start()
@@ -91,11 +91,11 @@ async def test_attempt_counts_survive_a_restart_of_the_consumer(
         async def database_unreachable(message: InboundMessage) -> None:
             raise ConnectionError("database unreachable")
 
-        before_restart = guard_over(db, service, KafkaPublisher(broker))
+        before_restart = guard_over(db, service, publisher)
         for _ in range(2):
             with pytest.raises(ConnectionError):
                 await before_restart.consume(failing, database_unreachable)
-        after_restart = guard_over(db, service, KafkaPublisher(broker))  # a new process, the same database
+        after_restart = guard_over(db, service, publisher)  # a new process, the same database
         await after_restart.consume(failing, database_unreachable)  # the third try: dead-lettered, acked
 
         letter = await dead_letter(service, "CAS-RESTART")
@@ -105,10 +105,10 @@ async def test_attempt_counts_survive_a_restart_of_the_consumer(
 
 
 async def test_a_message_that_came_too_early_is_parked_and_the_next_one_of_its_partition_goes_on(
-    db: AsyncDatabase[dict[str, Any]], service: Service
+    publisher: KafkaPublisher, db: AsyncDatabase[dict[str, Any]], service: Service
 ) -> None:
     broker = make_broker(service.settings)
-    guard = guard_over(db, service, KafkaPublisher(broker), patience=PATIENT)
+    guard = guard_over(db, service, publisher, patience=PATIENT)
     case_stored, handled, second_handled, first_handled = (
         asyncio.Event(),
         [],
@@ -143,10 +143,10 @@ async def test_a_message_that_came_too_early_is_parked_and_the_next_one_of_its_p
 
 
 async def test_a_parked_message_whose_patience_runs_out_is_dead_lettered(
-    db: AsyncDatabase[dict[str, Any]], service: Service
+    publisher: KafkaPublisher, db: AsyncDatabase[dict[str, Any]], service: Service
 ) -> None:
     broker = make_broker(service.settings)
-    guard = guard_over(db, service, KafkaPublisher(broker))
+    guard = guard_over(db, service, publisher)
 
     async def never_known(message: InboundMessage) -> None:
         raise NotYet("the case is not stored yet")

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.kafka import KafkaPublisher
@@ -47,7 +46,10 @@ def backlog(topic: str) -> list[OutboundMessage]:
 
 
 async def test_a_backlog_written_out_of_order_reaches_kafka_in_sequence_per_case(
-    mongo: MongoClient, db: AsyncDatabase[dict[str, Any]], broker: KafkaBroker, settings: RuntimeSettings
+    publisher: KafkaPublisher,
+    mongo: MongoClient,
+    db: AsyncDatabase[dict[str, Any]],
+    settings: RuntimeSettings,
 ) -> None:
     topic = unique_name("casia.test.backlog")
     async with own_topics(settings.kafka_bootstrap, {topic: 6}):
@@ -60,9 +62,7 @@ async def test_a_backlog_written_out_of_order_reaches_kafka_in_sequence_per_case
                 await Outbox(db.outbox).add(chunk, session=session)
 
             await in_transaction(mongo, write)
-        relay = relay_for(
-            db.outbox, db.leases, publisher=KafkaPublisher(broker), owner="a", settings=settings
-        )
+        relay = relay_for(db.outbox, db.leases, publisher=publisher, owner="a", settings=settings)
         assert settings.relay_batch_size == 200
 
         while await relay.publish_pending():

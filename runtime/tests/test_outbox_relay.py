@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.kafka import KafkaPublisher
@@ -34,9 +33,9 @@ def message(topic: str, key: str, sequence: int = 0) -> OutboundMessage:
 
 
 async def test_committed_entries_are_published_once_in_order_with_key(
+    publisher: KafkaPublisher,
     mongo: MongoClient,
     db: AsyncDatabase[dict[str, Any]],
-    broker: KafkaBroker,
     test_topic: str,
     settings: RuntimeSettings,
 ) -> None:
@@ -49,7 +48,7 @@ async def test_committed_entries_are_published_once_in_order_with_key(
         await outbox.add([first, second], session=session)
 
     await in_transaction(mongo, work)
-    relay = relay_for(db.outbox, db.leases, publisher=KafkaPublisher(broker), owner="a", settings=settings)
+    relay = relay_for(db.outbox, db.leases, publisher=publisher, owner="a", settings=settings)
 
     assert await relay.publish_pending() == 2
     assert await relay.publish_pending() == 0
@@ -85,9 +84,9 @@ async def test_only_one_relay_holds_the_lease_until_it_expires(db: AsyncDatabase
 
 
 async def test_a_keys_entries_are_published_by_sequence_even_if_inserted_out_of_order(
+    publisher: KafkaPublisher,
     mongo: MongoClient,
     db: AsyncDatabase[dict[str, Any]],
-    broker: KafkaBroker,
     test_topic: str,
     settings: RuntimeSettings,
 ) -> None:
@@ -100,7 +99,7 @@ async def test_a_keys_entries_are_published_by_sequence_even_if_inserted_out_of_
         await outbox.add([version_3, version_2], session=session)  # insertion order is wrong
 
     await in_transaction(mongo, work)
-    relay = relay_for(db.outbox, db.leases, publisher=KafkaPublisher(broker), owner="a", settings=settings)
+    relay = relay_for(db.outbox, db.leases, publisher=publisher, owner="a", settings=settings)
     await relay.publish_pending()
 
     records = await read_until(

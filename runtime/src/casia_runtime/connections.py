@@ -32,7 +32,12 @@ class Connections:
         """Create the clients; they connect when the app starts (nothing happens at import)."""
         broker = make_broker(settings)
         mongo = make_mongo_client(settings)
-        return cls(settings, broker, mongo, mongo[settings.mongo_db], KafkaPublisher(broker))
+        return cls(settings, broker, mongo, mongo[settings.mongo_db], KafkaPublisher(settings))
+
+    async def close(self) -> None:
+        """Close what the broker does not: the publisher's producer, then MongoDB."""
+        await self.publisher.close()
+        await self.mongo.close()
 
     def relay(self, outbox: str) -> OutboxRelay:
         """The relay of this service's outbox collection."""

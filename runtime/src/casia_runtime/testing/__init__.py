@@ -1,6 +1,7 @@
 """Test support shipped with the runtime, so no service copies it.
 
-- :mod:`~casia_runtime.testing.kafka`: :func:`read_until`, a topic read as an outside subscriber;
+- :mod:`~casia_runtime.testing.kafka`: :func:`read_until`, a topic read as an outside subscriber,
+  and :func:`event_ids_by_subject`, the ids each case was announced with;
   ``own_topics`` and ``unique_name``, topics of a test's own (the broker creates none by itself);
 - :mod:`~casia_runtime.testing.waiting`: ``eventually``, waiting for a condition that lives in
   the database, the broker or another process;
@@ -17,6 +18,6 @@ Nothing here imports pytest: the contracts are plain ``test_*`` methods that pyt
 service's ``Test*`` subclass.
 """
 
-from casia_runtime.testing.kafka import read_until
+from casia_runtime.testing.kafka import event_ids_by_subject, read_until
 
-__all__ = ["read_until"]
+__all__ = ["event_ids_by_subject", "read_until"]

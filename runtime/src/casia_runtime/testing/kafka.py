@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import TypeAlias
 
@@ -50,6 +51,27 @@ async def read_until(
     finally:
         await consumer.stop()
     return matches
+
+
+async def event_ids_by_subject(
+    bootstrap: str, topic: str, event_type: str, subjects: Iterable[str], *, within: float = 60.0
+) -> dict[str, set[str]]:
+    """The CloudEvent ids of type ``event_type`` on ``topic`` for each of ``subjects`` (the case
+    numbers the records are keyed by), once every subject has at least one: a subject announced
+    twice under different ids shows two. A subject never announced within ``within`` is absent."""
+    wanted = {subject.encode() for subject in subjects}
+    records = await read_until(
+        bootstrap,
+        topic,
+        lambda r: r.key in wanted and json.loads(r.value)["type"] == event_type,
+        within=within,
+        enough=lambda seen: {r.key for r in seen} >= wanted,
+    )
+    found: dict[str, set[str]] = {}
+    for record in records:
+        event = json.loads(record.value)
+        found.setdefault(event["subject"], set()).add(event["id"])
+    return found
 
 
 def _accepted(batches: dict[object, list[Record]], found: Callable[[Record], bool]) -> list[Record]:

@@ -51,7 +51,7 @@ def bootstrap(settings: DocumentsSettings) -> Starlette:
         readiness=readiness,
         on_startup=[indexes_of(connections.db)],
         background=[relay.run, guard.sweep_parked, sweeper.run],
-        on_shutdown=[connections.mongo.close],
+        on_shutdown=[connections.close],
     )
 
 

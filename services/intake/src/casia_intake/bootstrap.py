@@ -106,7 +106,7 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
             make_watching_client(settings),
         )
         db = mongo[settings.mongo_db]
-        publisher = KafkaPublisher(broker)
+        publisher = KafkaPublisher(settings)
         relay = relay_for(
             db[OUTBOX], db[RELAY_LEASES], publisher=publisher, owner=instance_id(), settings=settings
         )
@@ -132,6 +132,7 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
                 yield
         finally:
             await broker.stop()
+            await publisher.close()
             await mongo.close()
             await watching.close()
 

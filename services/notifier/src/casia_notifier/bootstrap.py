@@ -37,7 +37,7 @@ def bootstrap(settings: NotifierSettings) -> Starlette:
         readiness=connections.readiness(),
         on_startup=[indexes_of(db)],
         background=[relay.run, guard.sweep_parked],
-        on_shutdown=[connections.mongo.close],
+        on_shutdown=[connections.close],
     )
 
 

@@ -20,8 +20,12 @@ class NotifierSettings(RuntimeSettings):
     and of each reply within it."""
     mail_from: str = "CASIA - Seguridad Social <no-reply@casia.local>"
     message_id_domain: str = "casia.local"
-    max_send_attempts: int = Field(default=5, ge=1)
-    """After this many failed SMTP attempts a notice is recorded as failed (and reported)."""
+    max_send_attempts: int = Field(default=150, ge=1)
+    """After this many failed SMTP attempts a notice is recorded as failed (and reported). Each
+    failure is retried by redelivery after the consumer's pause, which grows to 5 s: 150 attempts
+    ride out an SMTP server down for about ten minutes, in order and without losing a notice
+    (five did not outlast a 30 s restart). Meanwhile the partition waits: every notice behind
+    this one would fail the same way."""
     timezone: str = "Europe/Madrid"
     public_base_url: str = "http://127.0.0.1:8000"
     """Where people reach the gateway: a receipt notice links to its verification page there

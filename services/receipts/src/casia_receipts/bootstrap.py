@@ -47,7 +47,7 @@ def bootstrap(settings: ReceiptsSettings) -> Starlette:
         readiness=connections.readiness(s3=partial(s3_ready, s3, settings.receipts_bucket)),
         on_startup=[indexes_of(connections.db)],
         background=[relay.run, guard.sweep_parked, desk.sweep],
-        on_shutdown=[connections.mongo.close, _closing(renderer)],
+        on_shutdown=[connections.close, _closing(renderer)],
     )
 
 

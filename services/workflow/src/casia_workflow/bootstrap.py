@@ -38,5 +38,5 @@ def bootstrap(settings: WorkflowSettings) -> Starlette:
             closure_sweeper(workflow, every_seconds=settings.closure_sweep_seconds),
             guard.sweep_parked,
         ],
-        on_shutdown=[connections.mongo.close],
+        on_shutdown=[connections.close],
     )

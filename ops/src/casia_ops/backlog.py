@@ -1,0 +1,44 @@
+"""What the system still has to do: outbox entries not yet published and records each consumer
+group has not yet read. All zero when it is quiet (after a load, a restore, a replay)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
+from pymongo.asynchronous.database import AsyncDatabase
+
+from casia_contracts.topics import SERVICES
+
+CONSUMER_GROUPS: tuple[str, ...] = tuple(s for s in SERVICES if s != "intake")
+"""The services that consume topics (the gateway consumes none)."""
+
+OUTBOX_SUFFIX = "_outbox"
+
+
+async def backlog(
+    db: AsyncDatabase[dict[str, Any]], bootstrap: str, *, groups: Sequence[str] = CONSUMER_GROUPS
+) -> dict[str, int]:
+    """Unpublished entries per outbox collection (``<service>_outbox``) and unread records per
+    consumer group (``lag:<group>``: end offsets minus committed offsets, over the partitions the
+    group has committed)."""
+    left: dict[str, int] = {}
+    for name in sorted(await db.list_collection_names()):
+        if name.endswith(OUTBOX_SUFFIX):
+            left[name] = await db[name].count_documents({"published_at": None})
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await admin.start()
+    await consumer.start()
+    try:
+        for group in groups:
+            committed: dict[TopicPartition, Any] = await admin.list_consumer_group_offsets(group)
+            ends = await consumer.end_offsets(list(committed))
+            left[f"lag:{group}"] = sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items())
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return left
