@@ -56,7 +56,7 @@ test: sync
 check: sync
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy runtime/src runtime/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests tests bench conftest.py
+	$(RUN) mypy runtime/src runtime/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests deploy/k8s/src deploy/k8s/tests tests bench conftest.py
 	$(MAKE) test
 
 BENCH_RECORD := .local/bench-run.json

@@ -19,6 +19,15 @@ def go_install(settings: Settings, target: str, *, piece: str, fallback: str) ->
     run_install(piece, [go, "install", target], env=env, fallback=fallback)
 
 
+def ensure_built(settings: Settings, *, package: str, version: str, executable: str, fallback: str) -> Path:
+    """<cache>/bin/`executable`, built first by `go install package@version` when it is missing or
+    was built from another version. For Go commands other code runs (not pieces of the stack)."""
+    binary = settings.cache_bin / executable
+    if not is_built(binary, version):
+        go_install(settings, f"{package}@{version}", piece=executable, fallback=fallback)
+    return binary
+
+
 def is_built(binary: Path, version: str) -> bool:
     """True when `binary` exists and was built from `version` (unchecked when go is not on PATH)."""
     if not binary.is_file():

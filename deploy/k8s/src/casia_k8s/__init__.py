@@ -1,0 +1,1 @@
+"""Renders CASIA's Kubernetes manifests (deploy/k8s) and validates them offline."""
