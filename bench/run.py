@@ -26,6 +26,7 @@ BENCHMARKS = {
     "stack": "casia_local.bench",
     "ceilings": "bench.ceilings",
     "open_cases": "bench.open_cases",
+    "cpu_per_case": "bench.cpu_per_case",
     "actions": "bench.actions",
     "documents": "bench.documents",
     "portal": "bench.portal",
