@@ -223,3 +223,21 @@ async def test_a_403_does_not_repeat_the_authorization_it_was_given(gateway: Gat
 
     assert_problem(response, 403, "authorization-not-held")
     assert "script" not in response.text
+
+
+# --- JSON the parser gives up on -----------------------------------------------------------------
+
+DEEP = "[" * 10_000 + "]" * 10_000
+LONG_NUMBER = '{"score": ' + "9" * 5_000 + "}"
+
+
+@pytest.mark.parametrize("body", [DEEP, LONG_NUMBER], ids=["nested 10,000 deep", "a 5,000-digit number"])
+@pytest.mark.parametrize("path", [CASES, f"/v1/authorizations/{AUTHORIZATION.number}/contact"])
+async def test_json_the_parser_gives_up_on_is_422_not_500(gateway: Gateway, body: str, path: str) -> None:
+    headers = {"Content-Type": "application/json", **gateway.headers()}
+    method = gateway.client.post if path == CASES else gateway.client.put
+
+    response = await method(path, content=body, headers=headers)
+
+    assert_problem(response, 422, "validation-error")
+    assert gateway.sender.sent == []

@@ -127,6 +127,9 @@ def install_problem_handlers(app: FastAPI, *, retry_after_seconds: int) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UNREADABLE_JSON):
+            # FastAPI read a model's JSON body and gave up: the same 422 as read_submission's
+            return await on_validation(request, unreadable_json("body"))
         kind, title = _STATUS_KINDS.get(exc.status_code, ("http-error", "Error"))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
@@ -134,6 +137,18 @@ def install_problem_handlers(app: FastAPI, *, retry_after_seconds: int) -> None:
         detail = _SPANISH.get(str(exc.detail), str(exc.detail)) if exc.detail else None
         problem = Problem(exc.status_code, kind, title, detail, headers=headers)
         return problem_response(problem, instance=_instance(request))
+
+
+UNREADABLE_JSON = (ValueError, RecursionError)
+"""What ``json.loads`` raises, besides a JSONDecodeError, for a body it gives up on: an integer
+longer than Python converts or text that is not UTF-8 (ValueError), nesting deeper than its
+recursion allows (RecursionError). Either is the client's body, never a server error."""
+
+
+def unreadable_json(where: str) -> RequestValidationError:
+    """The 422 for a body (or the part ``where``) that ``json.loads`` gave up on."""
+    message = "JSON no válido: anidado a demasiada profundidad, con un número demasiado largo o no UTF-8."
+    return RequestValidationError([{"type": "json_invalid", "loc": (where,), "msg": message, "input": None}])
 
 
 _SPANISH = {

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from casia_intake.entrypoints.content import MULTIPART, media_type_of
-from casia_intake.entrypoints.problems import Problem
+from casia_intake.entrypoints.problems import UNREADABLE_JSON, Problem, unreadable_json
 from casia_intake.service.attachments import IncomingFile
 
 FILES, DOCUMENT_TYPE, TITLE = "files", "document_type", "title"
@@ -106,6 +106,8 @@ def _json_text(text: str | None, *, where: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise _invalid(where, "json_invalid", f"JSON no válido: {error.msg}") from error
+    except UNREADABLE_JSON as error:
+        raise unreadable_json(where) from error
 
 
 def _validated(model: type[M], body: Any, *, where: str) -> M:
