@@ -11,6 +11,8 @@ RUN := $(UV) run --frozen
 RECORD := .local/test-run.json
 PIECE ?=
 PYTEST_ARGS ?=
+# The scale-out test's backlog in make test (tests/scale: 20,000 when run alone).
+SCALE_OUT_COMMANDS ?= 5000
 
 # WeasyPrint (the receipts' PDFs) draws text with Pango and HarfBuzz; DejaVu is the receipts' font;
 # the portal's browser tests drive Debian's Chromium.
@@ -51,7 +53,8 @@ logs: uv
 
 test: sync
 	$(RUN) casia-local up --record $(RECORD) || { $(RUN) casia-local down --from $(RECORD); exit 1; }
-	status=0; CASIA_LOCAL_RECORD=$(abspath $(RECORD)) $(RUN) pytest $(PYTEST_ARGS) || status=$$?; \
+	status=0; CASIA_LOCAL_RECORD=$(abspath $(RECORD)) CASIA_SCALE_OUT_COMMANDS=$(SCALE_OUT_COMMANDS) \
+	  $(RUN) pytest $(PYTEST_ARGS) || status=$$?; \
 	  $(RUN) casia-local down --from $(RECORD); exit $$status
 
 check: sync

@@ -7,7 +7,14 @@ import pytest
 pytest.register_assert_rewrite("casia_runtime.testing")
 
 
+LAST = ("/tests/scale/", "/tests/chaos/")
+"""Run last, in this order: the scale-out test (a backlog of 20,000 commands) and the chaos suite
+(it kills and restarts the stack's pieces). Whatever they leave behind (a backlog still being
+mailed, a broker slow after its restart) should not fall on other tests."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The chaos suite runs last: it kills and restarts the stack's pieces, and whatever it
-    leaves behind (a slow broker after its restart, say) should not fall on other tests."""
-    items.sort(key=lambda item: "/tests/chaos/" in str(item.path))
+    def rank(item: pytest.Item) -> int:
+        return next((i + 1 for i, folder in enumerate(LAST) if folder in str(item.path)), 0)
+
+    items.sort(key=rank)

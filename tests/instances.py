@@ -14,8 +14,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,17 @@ class Instance:
 
     def log_records(self) -> Iterator[dict[str, Any]]:
         """Its JSON log lines so far (a line cut short by a kill is left out)."""
-        for line in self.log.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    yield json.loads(line)
-                except ValueError:
-                    continue
+        return json_records(self.log)
+
+
+def json_records(log: Path) -> Iterator[dict[str, Any]]:
+    """The JSON lines of a service's log (a line cut short by a kill is left out)."""
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                yield json.loads(line)
+            except ValueError:
+                continue
 
 
 def free_port() -> int:
@@ -52,14 +57,16 @@ def free_port() -> int:
         return port
 
 
-async def group_members(bootstrap: str, group: str) -> int:
-    """Members of the consumer group once it is stable; 0 while it rebalances."""
+async def group_member_ids(bootstrap: str, group: str) -> set[str] | None:
+    """The member ids of the consumer group once it is stable; None while it rebalances."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         [response] = await admin.describe_consumer_groups([group])
         [description] = response.to_object()["groups"]
-        return len(description["members"]) if description["state"] == "Stable" else 0
+        if description["state"] != "Stable":
+            return None
+        return {member["member_id"] for member in description["members"]}
     finally:
         await admin.close()
 
@@ -69,14 +76,17 @@ async def own_instance(
     service: str, *, bootstrap: str, log: Path, joining: int = 1, env: dict[str, str] | None = None
 ) -> AsyncIterator[Instance]:
     """A ``casia-<service>`` process in the consumer group ``service``, once it is ready and the
-    stable group has ``joining`` more members than before it started; killed on exit if alive.
+    stable group has at least ``joining`` members it did not have before (new ids: members of a
+    process killed earlier, which linger until their session expires, are not mistaken for it);
+    stopped on exit if alive (SIGTERM, so its consumers leave the group at once; SIGKILL after
+    15 s).
 
     ``env`` adds to the test's environment (the process gets a free ``CASIA_HTTP_PORT``).
     """
-    members_before = 0
-    while members_before == 0:  # the stack's instance may be rebalancing right now
-        members_before = await group_members(bootstrap, service)
+    members_before = await group_member_ids(bootstrap, service)
+    while members_before is None:  # the stack's instance may be rebalancing right now
         await asyncio.sleep(0.2)
+        members_before = await group_member_ids(bootstrap, service)
     port = free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: ASYNC220 - started once, watched by PID
@@ -87,17 +97,34 @@ async def own_instance(
         )
     try:
         await _joined(
-            process, port=port, bootstrap=bootstrap, group=service, members=members_before + joining
+            process, port=port, bootstrap=bootstrap, group=service, before=(members_before, joining)
         )
         yield Instance(process, port, log)
     finally:
         if process.poll() is None:
-            process.kill()  # our own process, by its PID
+            process.terminate()  # our own process, by its PID
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
         process.wait(timeout=10)
 
 
+@asynccontextmanager
+async def second_instances(
+    services: Sequence[str], *, bootstrap: str, logs: Path
+) -> AsyncIterator[list[Instance]]:
+    """A second instance of each of ``services``, beside the stack's, each in its group once it
+    has joined; killed on exit. Each logs to ``logs/<service>-2.log``."""
+    async with AsyncExitStack() as stack:
+        yield [
+            await stack.enter_async_context(own_instance(s, bootstrap=bootstrap, log=logs / f"{s}-2.log"))
+            for s in services
+        ]
+
+
 async def _joined(
-    process: subprocess.Popen[bytes], *, port: int, bootstrap: str, group: str, members: int
+    process: subprocess.Popen[bytes], *, port: int, bootstrap: str, group: str, before: tuple[set[str], int]
 ) -> None:
     deadline = time.monotonic() + JOIN_WITHIN_SECONDS
     async with httpx.AsyncClient() as http:
@@ -110,7 +137,10 @@ async def _joined(
             await asyncio.sleep(0.3)
     if process.poll() is not None:
         pytest.fail(f"the {group} instance of the test exited with {process.returncode} (see its log)")
-    while time.monotonic() < deadline and await group_members(bootstrap, group) < members:  # noqa: ASYNC110 - polling the broker, not a local condition
+    known, joining = before
+    while time.monotonic() < deadline:
+        members = await group_member_ids(bootstrap, group)
+        if members is not None and len(members - known) >= joining:
+            return
         await asyncio.sleep(0.5)
-    if await group_members(bootstrap, group) < members:
-        pytest.fail(f"the {group} instance of the test never joined the consumer group")
+    pytest.fail(f"the {group} instance of the test never joined the consumer group")

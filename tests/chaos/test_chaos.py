@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,10 +30,10 @@ from pymongo import AsyncMongoClient
 from casia_contracts import topics
 from casia_intake.settings import IntakeSettings
 from casia_local import faults
-from casia_ops.backlog import CONSUMER_GROUPS, backlog
+from casia_ops.backlog import CONSUMER_GROUPS, until_quiet
 
 from ..conftest import new_autorizado, new_tramitador
-from ..instances import own_instance
+from ..instances import second_instances
 from ..journeys import consented
 from . import audit
 from .driver import LoadDriver
@@ -87,15 +85,6 @@ async def inject_poison(bootstrap: str, key: str) -> None:
         await producer.stop()
 
 
-async def until_quiet(db: Any, bootstrap: str) -> dict[str, int]:
-    deadline = time.monotonic() + QUIET_WITHIN_SECONDS
-    while True:
-        left = await backlog(db, bootstrap)
-        if not any(left.values()) or time.monotonic() > deadline:
-            return left
-        await asyncio.sleep(2)
-
-
 async def chaos_run(client: httpx.AsyncClient, mail_api: str, bootstrap: str) -> None:
     started = datetime.now(UTC)
     poison_key = f"caos-{uuid.uuid4().hex[:12]}"
@@ -119,7 +108,7 @@ async def chaos_run(client: httpx.AsyncClient, mail_api: str, bootstrap: str) ->
     mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_uri)
     try:
         db = mongo[settings.mongo_db]
-        left = await until_quiet(db, bootstrap)
+        left = await until_quiet(db, bootstrap, within=QUIET_WITHIN_SECONDS)
         assert not any(left.values()), f"not quiet after {QUIET_WITHIN_SECONDS:.0f} s: {left}"
         problems = [
             *await audit.cases_exactly_once(db, driver.accepted),
@@ -144,17 +133,13 @@ async def test_nothing_accepted_is_lost_or_doubled_while_each_piece_is_broken(
 
 
 @pytest.fixture
-async def second_instances(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[None]:
-    """A second instance of every consumer service, beside the stack's, in its group."""
-    async with AsyncExitStack() as stack:
-        for service in CONSUMER_GROUPS:
-            log = tmp_path / f"{service}-2.log"
-            await stack.enter_async_context(own_instance(service, bootstrap=kafka_bootstrap, log=log))
+async def beside_the_stack(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[None]:
+    async with second_instances(CONSUMER_GROUPS, bootstrap=kafka_bootstrap, logs=tmp_path):
         yield
 
 
 @pytest.mark.timeout(1500)
 async def test_the_same_with_two_instances_of_every_consumer_rebalancing_under_the_load(
-    client: httpx.AsyncClient, mail_api_url: str, kafka_bootstrap: str, second_instances: None
+    client: httpx.AsyncClient, mail_api_url: str, kafka_bootstrap: str, beside_the_stack: None
 ) -> None:
     await chaos_run(client, mail_api_url, kafka_bootstrap)

@@ -3,6 +3,8 @@ group has not yet read. All zero when it is quiet (after a load, a restore, a re
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,3 +44,15 @@ async def backlog(
         await consumer.stop()
         await admin.close()
     return left
+
+
+async def until_quiet(
+    db: AsyncDatabase[dict[str, Any]], bootstrap: str, *, within: float, poll: float = 1.0
+) -> dict[str, int]:
+    """The backlog once it is all zero, or as it stands when ``within`` seconds have passed."""
+    deadline = time.monotonic() + within
+    while True:
+        left = await backlog(db, bootstrap)
+        if not any(left.values()) or time.monotonic() > deadline:
+            return left
+        await asyncio.sleep(poll)
