@@ -3,9 +3,12 @@
     casia-ops dlq show <service> [--topic T]              list a dead-letter topic (JSON lines)
     casia-ops dlq replay <service> (--all | --at P:O ...)  send messages back to where they failed
     casia-ops dlq purge <service> (--all | --below P:O ...) delete what has been dealt with
+    casia-ops backlog [--wait SECONDS]                     what is still to do (JSON); exit 1 unless
+                                                           all is done (waiting up to SECONDS)
 
 ``<service>`` names the consumer group (``casia.dlq.<service>.v1``); ``--topic`` names another
-dead-letter topic. Kafka is ``CASIA_KAFKA_BOOTSTRAP``.
+dead-letter topic. Kafka is ``CASIA_KAFKA_BOOTSTRAP``, MongoDB ``CASIA_MONGO_URI`` and
+``CASIA_MONGO_DB``.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+from pymongo import AsyncMongoClient
 
 from casia_contracts.topics import dead_letter_topic
 from casia_ops import dead_letters as dlq
+from casia_ops.backlog import until_quiet
 from casia_runtime.settings import RuntimeSettings
 
 PAYLOAD_SHOWN = 300
@@ -43,7 +50,24 @@ def parser() -> argparse.ArgumentParser:
             action.add_argument(
                 "--at" if name == "replay" else "--below", nargs="*", default=[], metavar="P:O"
             )
+    waiting = commands.add_parser("backlog", help="unpublished outbox entries and consumer lag")
+    waiting.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="until all is done")
     return root
+
+
+def show_backlog(settings: RuntimeSettings, *, wait: float) -> int:
+    """Print the backlog (once it is all done, or after ``wait`` seconds); 0 when all is done."""
+
+    async def read() -> dict[str, int]:
+        mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_uri)
+        try:
+            return await until_quiet(mongo[settings.mongo_db], settings.kafka_bootstrap, within=wait)
+        finally:
+            await mongo.close()
+
+    left = asyncio.run(read())
+    print(json.dumps(left))
+    return 1 if any(left.values()) else 0
 
 
 def run(args: argparse.Namespace, bootstrap: str) -> int:
@@ -76,7 +100,10 @@ def run(args: argparse.Namespace, bootstrap: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return run(args, RuntimeSettings().kafka_bootstrap)
+    settings = RuntimeSettings()
+    if args.area == "backlog":
+        return show_backlog(settings, wait=args.wait)
+    return run(args, settings.kafka_bootstrap)
 
 
 if __name__ == "__main__":
