@@ -27,6 +27,7 @@ BENCHMARKS = {
     "ceilings": "bench.ceilings",
     "open_cases": "bench.open_cases",
     "cpu_per_case": "bench.cpu_per_case",
+    "scale_out": "bench.scale_out",
     "actions": "bench.actions",
     "documents": "bench.documents",
     "portal": "bench.portal",
