@@ -78,8 +78,10 @@ async def test_a_consulta_gets_no_receipt_and_a_redelivered_event_changes_nothin
     desk: ReceiptDesk, db: AsyncDatabase[Document]
 ) -> None:
     consulta = opened([], case_type=opened([]).case_type.CONSULTA)
+    inbox_before = await db[store.INBOX].count_documents({})
     await desk.handle(received(consulta))
     assert await receipts_of(db, consulta.case_number) == []
+    assert await db[store.INBOX].count_documents({}) == inbox_before  # ignored: not even recorded
 
     tramite = received(opened([]))
     await desk.handle(tramite)

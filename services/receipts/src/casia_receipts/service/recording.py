@@ -46,7 +46,8 @@ def receipt_id_for(trigger_event_id: str) -> str:
 
 
 def read(message: InboundMessage) -> tuple[RawEvent, e.CaseEvent] | None:
-    """The event if it is one receipts react to; None for the others (not parsed further)."""
+    """The event if it is one receipts react to; None for the others (a type not watched is not
+    parsed further)."""
     try:
         event = RawEvent.model_validate_json(message.value)
     except ValueError as error:
@@ -59,15 +60,32 @@ def read(message: InboundMessage) -> tuple[RawEvent, e.CaseEvent] | None:
         raise PoisonMessage(str(error)) from error
     if not isinstance(data, e.CaseEvent):
         raise PoisonMessage(f"{event.type} is not a case event")
-    return event, data
+    return (event, data) if concerns_receipts(data) else None
+
+
+def concerns_receipts(data: e.CaseEvent) -> bool:
+    """Whether ``data`` can change a case's receipts: a trámite opened, documents added to a
+    trámite, a decision on a document. The others (a consulta opened, say) are ignored without a
+    read or a write: nothing to record, so nothing to record once."""
+    match data:
+        case e.CaseOpened():
+            return data.case_type == CaseType.TRAMITE
+        case e.InformationAdded():
+            return data.case_type == CaseType.TRAMITE and bool(data.documents)
+        case e.CaseDocumentStored() | e.CaseDocumentRejected():
+            return True
+    return False
 
 
 async def apply(tx: Transaction, event: RawEvent, data: e.CaseEvent, *, at: datetime) -> None:
-    """Record what ``data`` means for the case's receipts, within ``tx``."""
+    """Record what ``data`` means for the case's receipts, within ``tx`` (nothing for an event
+    that does not :func:`concern receipts <concerns_receipts>`)."""
+    if not concerns_receipts(data):
+        return
     match data:
-        case e.CaseOpened() if data.case_type == CaseType.TRAMITE:
+        case e.CaseOpened():
             await tx.receipts.add(_opening(event, data, at=at))
-        case e.InformationAdded() if data.case_type == CaseType.TRAMITE and data.documents:
+        case e.InformationAdded():
             await tx.receipts.add(await _complementary(tx, event, data, at=at))
         case e.CaseDocumentStored():
             sha256 = data.document.sha256
