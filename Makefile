@@ -4,6 +4,7 @@
 #   make test    the same stack (only what this run started is stopped afterwards) + pytest
 #   make check   ruff, ruff format, mypy, then make test
 #   make audit   known vulnerabilities of the locked packages (pip-audit)
+#   make images  build casia/<service>:<version> for every service (deploy/images/README.md)
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
@@ -18,7 +19,7 @@ SCALE_OUT_COMMANDS ?= 5000
 # the portal's browser tests drive Debian's Chromium.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core chromium
 
-.PHONY: up down restart status logs test check audit bench clean install uv sync system
+.PHONY: up down restart status logs test check audit bench clean install uv sync system images
 .DEFAULT_GOAL := up
 
 uv:
@@ -51,6 +52,11 @@ status: uv
 logs: uv
 	$(RUN) casia-local logs $(PIECE)
 
+# One image per service from deploy/images/Dockerfile; starts (and stops, by PID) a Docker engine
+# of its own under ~/.cache/casia/docker when none answers. The test suite builds them too.
+images: sync
+	$(RUN) casia-local images
+
 test: sync
 	$(RUN) casia-local up --record $(RECORD) || { $(RUN) casia-local down --from $(RECORD); exit 1; }
 	status=0; CASIA_LOCAL_RECORD=$(abspath $(RECORD)) CASIA_SCALE_OUT_COMMANDS=$(SCALE_OUT_COMMANDS) \
@@ -60,7 +66,7 @@ test: sync
 check: sync
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy runtime/src runtime/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests deploy/k8s/src deploy/k8s/tests tests bench conftest.py
+	$(RUN) mypy runtime/src runtime/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests deploy/k8s/src deploy/k8s/tests deploy/compose tests bench conftest.py
 	$(MAKE) test
 
 # Known vulnerabilities in what uv.lock pins (every group, the workspace's own packages left out),

@@ -19,9 +19,12 @@ log = get_logger(__name__)
 
 
 def make_broker(settings: RuntimeSettings) -> KafkaBroker:
-    """A broker whose producer waits for all in-sync replicas and never duplicates on retry."""
+    """A broker whose producer waits for all in-sync replicas and never duplicates on retry.
+
+    ``CASIA_KAFKA_BOOTSTRAP`` may list several brokers, comma-separated: FastStream takes a list
+    (a string it would read as one host)."""
     return KafkaBroker(
-        settings.kafka_bootstrap,
+        [address.strip() for address in settings.kafka_bootstrap.split(",")],
         client_id=settings.service_name,
         acks="all",
         enable_idempotence=True,

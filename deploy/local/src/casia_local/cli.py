@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casia_local import stack
+from casia_local.engine import engine
+from casia_local.images import build_all
+from casia_local.infra_images import build_infra
 from casia_local.report import StackError
-from casia_local.settings import Settings, SettingsError
+from casia_local.settings import SERVICE_NAMES, Settings, SettingsError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", help="the last lines of the logs")
     logs.add_argument("piece", nargs="?", help="kafka, mongo, minio, smtp or a service name")
     logs.add_argument("-n", "--lines", type=int, default=40)
+    images = commands.add_parser("images", help="build casia/<service>:<version> for every service")
+    images.add_argument("services", nargs="*", help="only these (default: all six)")
+    images.add_argument("--no-infra", action="store_true", help="not Kafka, MongoDB, MinIO, Mailpit")
     commands.add_parser("clean", help="stop everything, then delete the local data and logs")
     return root
 
@@ -51,9 +57,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return stack.status(settings)
     elif args.command == "logs":
         stack.logs(settings, piece=args.piece, lines=args.lines)
+    elif args.command == "images":
+        make_images(settings, args.services or SERVICE_NAMES, infra=not args.no_infra)
     elif args.command == "clean":
         stack.clean(settings)
     return 0
+
+
+def make_images(settings: Settings, services: Sequence[str], *, infra: bool) -> None:
+    """An engine (ours only for this call when none runs), the services' images, then (with
+    `infra`) those of deploy/compose's infrastructure."""
+    with engine(settings.cache) as found:
+        build_all(found, settings.repo, services)
+        if infra:
+            build_infra(found, settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
