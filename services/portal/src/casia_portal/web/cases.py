@@ -5,7 +5,6 @@ Every rule is the API's: the screens offer what ``allowed_actions`` lists and sh
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -50,7 +49,7 @@ async def search(request: Request, portal: Portal, person: Autorizado) -> Respon
     if (redirect := needs_choice(person)) is not None:
         return redirect
     asked = {k: v for k, v in request.query_params.items() if k in SEARCH_FIELDS and v}
-    today = date.today()
+    today = portal.pages.today()
     shown = {
         "status": "open",
         "opened_from": today.replace(day=1).isoformat(),

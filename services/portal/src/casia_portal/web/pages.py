@@ -3,7 +3,7 @@ every page shows (the person, the authorization, the date and time, the CSRF tok
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,6 +43,11 @@ class Pages:
     def local_time(self, value: datetime | str | None) -> str:
         moment = _moment(value)
         return moment.astimezone(self._zone).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+    def today(self, now: datetime | None = None) -> date:
+        """The calendar day it is where the users are (the searches' months and days are theirs:
+        at 23:30 UTC on 1 December it is already 2 December in Madrid)."""
+        return (now or datetime.now(UTC)).astimezone(self._zone).date()
 
     def local_date(self, value: datetime | str | None) -> str:
         moment = _moment(value)
