@@ -98,7 +98,7 @@ class KafkaPublisher:
         when Kafka cannot be reached to start one."""
         async with self._lock:
             if self._producer is not None and self._producer is self._broken:
-                log.warning("kafka.producer_replaced", error=repr(self._broken_reason()))
+                log.warning("kafka.producer_replaced", reason="OutOfOrderSequenceNumber or ProducerFenced")
                 await _stopped(self._producer)
                 self._producer = None
             if self._producer is None:
@@ -116,9 +116,6 @@ class KafkaPublisher:
                     raise
                 self._producer = producer
             return self._producer
-
-    def _broken_reason(self) -> str:
-        return "a fatal producer error (OutOfOrderSequenceNumber or ProducerFenced)"
 
 
 async def _stopped(producer: AIOKafkaProducer) -> None:
