@@ -66,7 +66,7 @@ test: sync
 check: sync
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy runtime/src runtime/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests deploy/k8s/src deploy/k8s/tests deploy/compose tests bench conftest.py
+	$(RUN) mypy runtime/src runtime/tests telemetry/src telemetry/tests contracts/src contracts/tests read-models/src read-models/tests uploads/src uploads/tests ops/src ops/tests services/*/src services/*/tests deploy/local/src deploy/local/tests deploy/k8s/src deploy/k8s/tests deploy/observability deploy/compose tests bench conftest.py
 	$(MAKE) test
 
 # Known vulnerabilities in what uv.lock pins (every group, the workspace's own packages left out),

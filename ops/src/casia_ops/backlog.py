@@ -8,12 +8,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.structs import TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_contracts.topics import SERVICES
+from casia_runtime.backlog import LagReader, outbox_backlog
 
 CONSUMER_GROUPS: tuple[str, ...] = tuple(s for s in SERVICES if s != "intake")
 """The services that consume topics (the gateway consumes none)."""
@@ -30,19 +28,10 @@ async def backlog(
     left: dict[str, int] = {}
     for name in sorted(await db.list_collection_names()):
         if name.endswith(OUTBOX_SUFFIX):
-            left[name] = await db[name].count_documents({"published_at": None})
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await admin.start()
-    await consumer.start()
-    try:
+            left[name], _ = await outbox_backlog(db[name])
+    async with LagReader(bootstrap) as reader:
         for group in groups:
-            committed: dict[TopicPartition, Any] = await admin.list_consumer_group_offsets(group)
-            ends = await consumer.end_offsets(list(committed))
-            left[f"lag:{group}"] = sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items())
-    finally:
-        await consumer.stop()
-        await admin.close()
+            left[f"lag:{group}"] = sum((await reader.lag(group)).values())
     return left
 
 

@@ -8,6 +8,7 @@ from functools import partial
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
+from casia_runtime.backlog import BacklogGauges
 from casia_runtime.consumer import ConsumerState, GuardedConsumer
 from casia_runtime.health import Check, Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
@@ -47,6 +48,15 @@ class Connections:
             publisher=self.publisher,
             owner=instance_id(),
             settings=self.settings,
+        )
+
+    def gauges(self, outbox: str) -> BacklogGauges:
+        """The loop keeping this service's outbox backlog and its group's lag in its metrics."""
+        return BacklogGauges(
+            self.db,
+            outboxes=[outbox],
+            bootstrap=self.settings.kafka_bootstrap,
+            group=self.settings.service_name,
         )
 
     def guard(self, *, max_attempts: int | None = None) -> GuardedConsumer:

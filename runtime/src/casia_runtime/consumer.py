@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from casia_telemetry.metrics import MESSAGES_HANDLED
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
@@ -35,11 +36,10 @@ from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage
-from casia_runtime.metrics import MESSAGES_HANDLED
 from casia_runtime.mongo import Document
 from casia_runtime.outbox import Publisher
 from casia_runtime.parking import InProcessParkingLot, MongoParkingLot, ParkingLot
-from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, place_of
+from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, handling, place_of
 
 # NotYet and PoisonMessage are re-exported: handlers raise them.
 __all__ = [
@@ -77,6 +77,7 @@ def inbound(message: KafkaMessage) -> InboundMessage:
         offset=record.offset,
         key=record.key.decode(errors="replace") if record.key is not None else None,
         value=record.value or b"",
+        headers={name: value.decode(errors="replace") for name, value in record.headers or ()},
     )
 
 
@@ -146,7 +147,8 @@ class GuardedConsumer:
             await self._dead_letters.send(message, error, attempts=attempts - 1)
             return
         try:
-            await handler(message)
+            with handling(message):
+                await handler(message)
         except PoisonMessage as error:
             await self._dead_letters.send(message, error, attempts=attempts)
         except NotYet as error:

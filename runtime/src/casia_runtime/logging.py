@@ -1,4 +1,5 @@
-"""Structured JSON logs with a correlation id that follows a case across services.
+"""Structured JSON logs with a correlation id that follows a case across services, and the
+trace and span ids of the span a line was logged in (to find its trace).
 
 Log with fixed event names and fields: ``log.info("case.opened", case_number=n)``.
 The correlation id travels in every CloudEvent (``correlationid``); consumers bind it with
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import structlog
+from casia_telemetry.tracing import add_trace_ids
 
 Logger = structlog.stdlib.BoundLogger
 
@@ -25,6 +27,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

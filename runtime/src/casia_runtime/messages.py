@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from casia_telemetry.tracing import trace_headers
 from pydantic import BaseModel
 
 from casia_contracts.envelope import CLOUDEVENTS_CONTENT_TYPE
@@ -32,10 +33,11 @@ class OutboundMessage:
     def from_envelope(
         cls, envelope: BaseModel, *, topic: str, key: str, sequence: int = 0
     ) -> OutboundMessage:
-        """Serialize a CloudEvent model (structured mode, JSON) exactly once."""
+        """Serialize a CloudEvent model (structured mode, JSON) exactly once; the headers carry
+        the trace context of the span it is written in, for its consumers to continue."""
         value = envelope.model_dump_json(exclude_none=True).encode()
         event_id = str(getattr(envelope, "id"))  # noqa: B009 - any CloudEvent model
-        headers = {"content-type": CLOUDEVENTS_CONTENT_TYPE}
+        headers = {"content-type": CLOUDEVENTS_CONTENT_TYPE, **trace_headers()}
         return cls(id=event_id, topic=topic, key=key, value=value, headers=headers, sequence=sequence)
 
 
@@ -48,6 +50,8 @@ class InboundMessage:
     offset: int
     key: str | None
     value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    """Its Kafka headers (the trace context among them), decoded as text."""
 
     def json(self) -> dict[str, Any]:
         """The decoded JSON object; raises ValueError for anything else."""

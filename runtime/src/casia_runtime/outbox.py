@@ -28,13 +28,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bson import ObjectId
+from casia_telemetry.metrics import OUTBOX_PUBLISHED
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from casia_runtime.lease import RelayLease
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import OutboundMessage
-from casia_runtime.metrics import OUTBOX_PUBLISHED
 from casia_runtime.mongo import Document, Session, in_transaction, unavailable
 from casia_runtime.settings import RuntimeSettings
 

@@ -87,6 +87,7 @@ class MongoParkingLot:
             "offset": message.offset,
             "key": message.key,
             "value": message.value,
+            "headers": message.headers,
             "parked_at": at,
             "due_at": due_at,
             "tries": 1,
@@ -143,6 +144,7 @@ def _message(parked: Document) -> InboundMessage:
         offset=parked["offset"],
         key=parked["key"],
         value=bytes(parked["value"]),
+        headers=dict(parked.get("headers") or {}),
     )
 
 

@@ -10,15 +10,19 @@ or unreadable → dead-lettered (same topic and format as the consumer's own dea
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from casia_telemetry.metrics import MESSAGE_HANDLING_SECONDS, MESSAGES_HANDLED
+from casia_telemetry.tracing import consuming
 
 from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage
-from casia_runtime.metrics import MESSAGES_HANDLED
 from casia_runtime.parking import Parked, ParkingLot
 
 log = get_logger(__name__)
@@ -85,7 +89,8 @@ class ParkedSweeper:
             return True
         message = parked.message
         try:
-            await self._handler_for(message.topic)(message)
+            with handling(message):
+                await self._handler_for(message.topic)(message)
         except PoisonMessage as error:
             await self._give_up(parked, error, tries=parked.tries + 1)
         except Exception as error:
@@ -116,3 +121,21 @@ class ParkedSweeper:
 def place_of(message: InboundMessage) -> dict[str, object]:
     """A record's place, as log fields."""
     return {"topic": message.topic, "partition": message.partition, "offset": message.offset}
+
+
+@contextmanager
+def handling(message: InboundMessage) -> Iterator[None]:
+    """Around one handler call: its span (a child of the span that wrote the message, so a
+    case's journey stays one trace) and its duration, whatever the outcome."""
+    started = time.perf_counter()
+    try:
+        with consuming(
+            message.topic,
+            message.headers,
+            key=message.key,
+            partition=message.partition,
+            offset=message.offset,
+        ):
+            yield
+    finally:
+        MESSAGE_HANDLING_SECONDS.labels(topic=message.topic).observe(time.perf_counter() - started)

@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import uvicorn
+from casia_telemetry.metrics import exposition
+from casia_telemetry.tracing import configure_tracing
 from faststream.kafka import KafkaBroker
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,7 +26,6 @@ from starlette.routing import Route
 
 from casia_runtime.health import Readiness
 from casia_runtime.logging import configure_logging, get_logger
-from casia_runtime.metrics import exposition
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.startup import Loop, Startup, broker_start, name_of
 
@@ -96,8 +97,9 @@ def serve(app: Any, settings: RuntimeSettings) -> None:
 
 
 def run_service(settings: S, build: Callable[[S], Any]) -> None:
-    """The whole ``main`` of a service: logging first, then its app built and served."""
+    """The whole ``main`` of a service: logging and tracing first, then its app built and served."""
     configure_logging(service=settings.service_name, level=settings.log_level, json=settings.log_json)
+    configure_tracing(settings.service_name)
     serve(build(settings), settings)
 
 

@@ -18,6 +18,8 @@ from casia_contracts.topics import SERVICES
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 PORTAL = "portal"
+TRACES_FILE = "traces.jsonl"
+"""The spans of every process of the stack, one JSON object per line, under its logs."""
 SERVICE_NAMES = (*(str(service) for service in SERVICES), PORTAL)
 """The five message-driven services, then the portal (a client of the gateway only)."""
 DEFAULT_SERVICE_PORTS = {
@@ -168,6 +170,9 @@ class Settings:
             "CASIA_S3_SECRET_KEY": self.s3.secret_key,
             "CASIA_SMTP_HOST": self.smtp.host,
             "CASIA_SMTP_PORT": str(self.smtp.port),
+            # Every process appends its spans here: one case's trace, whole, in one file.
+            "CASIA_TRACES_EXPORTER": "file",
+            "CASIA_TRACES_FILE": str(self.logs_dir / TRACES_FILE),
         }
         return env
 

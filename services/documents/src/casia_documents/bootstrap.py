@@ -50,7 +50,7 @@ def bootstrap(settings: DocumentsSettings) -> Starlette:
         connections.broker,
         readiness=readiness,
         on_startup=[indexes_of(connections.db)],
-        background=[relay.run, guard.sweep_parked, sweeper.run],
+        background=[relay.run, connections.gauges(store.OUTBOX).run, guard.sweep_parked, sweeper.run],
         on_shutdown=[connections.close],
     )
 

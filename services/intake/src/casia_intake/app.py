@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
 from fastapi import FastAPI
 
 from casia_intake.auth import TokenVerifier, auth_config
@@ -38,19 +39,21 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         version="1.0.0",
         description="Alta, consulta y modificación de casos del autorizado RED. Ver API.md.",
         lifespan=lifespan_for(settings),
+        telemetry=HTTP_TELEMETRY,
     )
     app.state.verifier = TokenVerifier(auth)
     install_problem_handlers(app, retry_after_seconds=settings.retry_after_seconds)
     install_answers(app, retry_after_seconds=settings.retry_after_seconds)
     install_body_schemas(app)
 
-    # Last added runs first: ids for everything, errors answered within the app, then the body
-    # limit, before any route reads.
+    # Last added runs first (inside FastAPI's own span of the request): metrics around everything, ids for
+    # everything, errors answered within the app, then the body limit, before any route reads.
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, max_multipart_bytes=settings.max_upload_request_bytes
     )
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIds)
+    instrument_http(app)
     app.include_router(system.router)
     app.include_router(account.router)
     app.include_router(search_routes.autorizado_router)

@@ -32,6 +32,7 @@ from casia_intake.service.rate_limit import MovingWindowLimit
 from casia_intake.service.requests import Requests
 from casia_intake.settings import IntakeSettings
 from casia_read_models import StoredFile
+from casia_runtime.backlog import BacklogGauges
 from casia_runtime.clock import utc_now_ms
 from casia_runtime.connections import RELAY_LEASES
 from casia_runtime.health import Readiness
@@ -116,7 +117,7 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
         )
         startup = Startup(
             steps=[("mongodb", partial(create_indexes, db)), ("kafka", broker_start(broker))],
-            loops=[relay.run, outcomes.watch],
+            loops=[relay.run, outcomes.watch, _outbox_gauges(settings, db).run],
         )
         s3 = make_s3_client(settings)
         app.state.readiness = Readiness(
@@ -137,3 +138,8 @@ def lifespan_for(settings: IntakeSettings) -> Callable[[FastAPI], AbstractAsyncC
             await watching.close()
 
     return lifespan
+
+
+def _outbox_gauges(settings: IntakeSettings, db: AsyncDatabase[Document]) -> BacklogGauges:
+    """The gateway's outbox backlog in its metrics (it consumes no topic: no lag to read)."""
+    return BacklogGauges(db, outboxes=[OUTBOX], bootstrap=settings.kafka_bootstrap, group=None)

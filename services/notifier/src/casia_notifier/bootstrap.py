@@ -36,7 +36,7 @@ def bootstrap(settings: NotifierSettings) -> Starlette:
         connections.broker,
         readiness=connections.readiness(),
         on_startup=[indexes_of(db)],
-        background=[relay.run, guard.sweep_parked],
+        background=[relay.run, connections.gauges(store.OUTBOX).run, guard.sweep_parked],
         on_shutdown=[connections.close],
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uvicorn
+from casia_telemetry.tracing import configure_tracing
 
 from casia_portal.app import create_app
 from casia_portal.settings import PortalSettings
@@ -10,6 +11,7 @@ from casia_portal.settings import PortalSettings
 
 def main() -> None:
     settings = PortalSettings()
+    configure_tracing("portal")
     uvicorn.run(
         create_app(settings),
         host=settings.http_host,

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
+from casia_telemetry.metrics import exposition
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -40,7 +42,14 @@ def create_app(settings: PortalSettings, *, gateway: Gateway | None = None) -> F
         yield
         await client.close()
 
-    app = FastAPI(title="CASIA — portal", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="CASIA — portal",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        telemetry=HTTP_TELEMETRY,
+    )
     app.state.portal = PortalApp(settings=settings, gateway=client, pages=Pages(timezone=settings.timezone))
     app.add_middleware(
         SessionMiddleware,
@@ -54,6 +63,7 @@ def create_app(settings: PortalSettings, *, gateway: Gateway | None = None) -> F
     for module in (signin, public, autorizado, reclassify, cases, backoffice):
         app.include_router(module.router)
     _install_handlers(app)
+    instrument_http(app)
 
     @app.get("/", include_in_schema=False)
     async def root() -> Response:
@@ -66,6 +76,11 @@ def create_app(settings: PortalSettings, *, gateway: Gateway | None = None) -> F
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> dict[str, str]:
         return {"status": "ready"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
 
     return app
 

@@ -46,7 +46,7 @@ def bootstrap(settings: ReceiptsSettings) -> Starlette:
         connections.broker,
         readiness=connections.readiness(s3=partial(s3_ready, s3, settings.receipts_bucket)),
         on_startup=[indexes_of(connections.db)],
-        background=[relay.run, guard.sweep_parked, desk.sweep],
+        background=[relay.run, connections.gauges(store.OUTBOX).run, guard.sweep_parked, desk.sweep],
         on_shutdown=[connections.close, _closing(renderer)],
     )
 

@@ -35,6 +35,7 @@ def bootstrap(settings: WorkflowSettings) -> Starlette:
         on_startup=[partial(store.create_indexes, db)],
         background=[
             relay.run,
+            connections.gauges(store.OUTBOX).run,
             closure_sweeper(workflow, every_seconds=settings.closure_sweep_seconds),
             guard.sweep_parked,
         ],

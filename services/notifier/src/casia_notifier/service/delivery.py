@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from casia_telemetry.metrics import EMAILS
+
 from casia_contracts import notifications as n
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
@@ -168,6 +170,7 @@ class Notifier:
 
         if await self.transactions.run(work):
             self.on_commit()
+            EMAILS.labels(outcome=outcome.status).inc()
             log.info(
                 "notice.recorded",
                 template=notice.template,

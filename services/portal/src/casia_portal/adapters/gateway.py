@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 PROBLEM = "application/problem+json"
 
@@ -60,6 +61,8 @@ class Gateway:
             timeout=timeout,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
+        # Each call carries the page's trace context: one trace from the browser's request on.
+        HTTPXClientInstrumentor.instrument_client(self._http)
 
     async def close(self) -> None:
         await self._http.aclose()

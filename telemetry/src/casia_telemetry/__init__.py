@@ -1,0 +1,1 @@
+"""Metrics and traces of every CASIA process (``casia_telemetry.metrics``, ``.tracing``, ``.http``)."""
