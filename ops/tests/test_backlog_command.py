@@ -4,8 +4,6 @@ entries and every consumer group's lag, and exits 1 while anything is left."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from pymongo import MongoClient
@@ -15,19 +13,6 @@ from casia_ops.cli import main
 from casia_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A database of the test's own, named by CASIA_MONGO_DB for the command."""
-    name = f"casia_backlog_{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("CASIA_MONGO_DB", name)
-    client: MongoClient[dict[str, object]] = MongoClient(RuntimeSettings().mongo_uri)
-    try:
-        yield name
-    finally:
-        client.drop_database(name)
-        client.close()
 
 
 def test_an_unpublished_outbox_entry_is_reported_and_exits_1(

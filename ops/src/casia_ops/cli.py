@@ -1,14 +1,16 @@
 """``casia-ops``: what operators do to a running CASIA (documented in docs/operations.md).
 
-    casia-ops dlq show <service> [--topic T]              list a dead-letter topic (JSON lines)
-    casia-ops dlq replay <service> (--all | --at P:O ...)  send messages back to where they failed
-    casia-ops dlq purge <service> (--all | --below P:O ...) delete what has been dealt with
-    casia-ops backlog [--wait SECONDS]                     what is still to do (JSON); exit 1 unless
-                                                           all is done (waiting up to SECONDS)
+    casia-ops dlq show|replay|purge <service> ...   a consumer group's dead-letter topic
+    casia-ops backlog [--wait SECONDS]              what is still to do (JSON); exit 1 unless all
+                                                    is done (waiting up to SECONDS)
+    casia-ops events show|rewind ...                read a topic; move a subscriber's offsets
+    casia-ops partitions show|add ...               partitions per topic; grow a topic
+    casia-ops scale limits                          how many instances each service can use
+    casia-ops backup|restore|verify <dir> ...       MongoDB and MinIO, and the proof of a restore
 
 ``<service>`` names the consumer group (``casia.dlq.<service>.v1``); ``--topic`` names another
 dead-letter topic. Kafka is ``CASIA_KAFKA_BOOTSTRAP``, MongoDB ``CASIA_MONGO_URI`` and
-``CASIA_MONGO_DB``.
+``CASIA_MONGO_DB``; ``--help`` after a command tells the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 
 from casia_contracts.topics import dead_letter_topic
+from casia_ops import backup_commands, events, partitions, scale
 from casia_ops import dead_letters as dlq
 from casia_ops.backlog import until_quiet
 from casia_runtime.settings import RuntimeSettings
@@ -50,8 +53,12 @@ def parser() -> argparse.ArgumentParser:
             action.add_argument(
                 "--at" if name == "replay" else "--below", nargs="*", default=[], metavar="P:O"
             )
+        action.set_defaults(command=lambda args, settings: run(args, settings.kafka_bootstrap))
     waiting = commands.add_parser("backlog", help="unpublished outbox entries and consumer lag")
     waiting.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="until all is done")
+    waiting.set_defaults(command=lambda args, settings: show_backlog(settings, wait=args.wait))
+    for area in (backup_commands, events, partitions, scale):
+        area.add_commands(commands)  # each sets args.command
     return root
 
 
@@ -99,11 +106,9 @@ def run(args: argparse.Namespace, bootstrap: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command ``argv`` names (every parser sets ``command``: args, settings → status)."""
     args = parser().parse_args(argv)
-    settings = RuntimeSettings()
-    if args.area == "backlog":
-        return show_backlog(settings, wait=args.wait)
-    return run(args, settings.kafka_bootstrap)
+    return int(args.command(args, RuntimeSettings()))
 
 
 if __name__ == "__main__":
