@@ -10,9 +10,9 @@ import json
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from casia_contracts.topics import CASE_COMMANDS, DOCUMENT_EVENTS
+from casia_contracts.topics import CASE_COMMANDS, CONSUMED_TOPICS, DOCUMENT_EVENTS
 from casia_ops.cli import main
-from casia_ops.groups import CONSUMED_TOPICS, members
+from casia_ops.groups import members
 from casia_runtime.settings import RuntimeSettings
 
 BOOTSTRAP = RuntimeSettings().kafka_bootstrap

@@ -42,6 +42,16 @@ class Service(StrEnum):
 
 SERVICES: Final[tuple[Service, ...]] = tuple(Service)
 
+CONSUMED_TOPICS: Final[dict[Service, tuple[str, ...]]] = {
+    Service.WORKFLOW: (CASE_COMMANDS, DOCUMENT_EVENTS),
+    Service.DOCUMENTS: (DOCUMENT_COMMANDS,),
+    Service.RECEIPTS: (CASE_EVENTS,),
+    Service.NOTIFIER: (CASE_EVENTS, RECEIPT_EVENTS),
+}
+"""The topics each consuming service subscribes to, in the consumer group named after it (the
+gateway consumes none). Operators' commands and the local stack plan scaling with it; tests hold
+it to what the running groups subscribe to."""
+
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 

@@ -1,5 +1,5 @@
 """What Kafka says now about topics and consumer groups, as the operator commands read it, and
-what each CASIA service subscribes to.
+which groups read a topic.
 
 Reads only: nothing here changes a topic or a group.
 """
@@ -15,18 +15,7 @@ from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment, Cons
 from aiokafka.errors import for_code
 from aiokafka.structs import TopicPartition
 
-from casia_contracts import topics
-from casia_contracts.topics import Service
-
-CONSUMED_TOPICS: Final[dict[Service, tuple[str, ...]]] = {
-    Service.WORKFLOW: (topics.CASE_COMMANDS, topics.DOCUMENT_EVENTS),
-    Service.DOCUMENTS: (topics.DOCUMENT_COMMANDS,),
-    Service.RECEIPTS: (topics.CASE_EVENTS,),
-    Service.NOTIFIER: (topics.CASE_EVENTS, topics.RECEIPT_EVENTS),
-}
-"""The topics each consuming service subscribes to, in the consumer group named after it, as its
-``entrypoints/consumer.py`` does; the gateway consumes none. Written out because ops does not
-import the services; ops/tests/test_scale_command.py holds it to the running groups."""
+from casia_contracts.topics import CONSUMED_TOPICS
 
 CONSUMER_PROTOCOL: Final = "consumer"
 

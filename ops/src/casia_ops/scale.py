@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from casia_ops.groups import CONSUMED_TOPICS, partition_counts
+from casia_contracts.topics import CONSUMED_TOPICS
+from casia_ops.groups import partition_counts
 from casia_runtime.settings import RuntimeSettings
 
 
@@ -53,7 +54,7 @@ class Limit:
 
 
 async def limits(bootstrap: str, *, consumers_per_instance: int) -> list[Limit]:
-    """The limit of every consuming service (:data:`casia_ops.groups.CONSUMED_TOPICS`)."""
+    """The limit of every consuming service (:data:`casia_contracts.topics.CONSUMED_TOPICS`)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:

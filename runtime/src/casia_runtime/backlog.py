@@ -16,12 +16,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
-from casia_telemetry.metrics import CONSUMER_LAG, OUTBOX_OLDEST_AGE, OUTBOX_PENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.logging import get_logger
 from casia_runtime.mongo import Document
+from casia_telemetry.metrics import CONSUMER_LAG, OUTBOX_OLDEST_AGE, OUTBOX_PENDING
 
 log = get_logger(__name__)
 

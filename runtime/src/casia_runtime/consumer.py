@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from casia_telemetry.metrics import MESSAGES_HANDLED
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
@@ -40,6 +39,7 @@ from casia_runtime.mongo import Document
 from casia_runtime.outbox import Publisher
 from casia_runtime.parking import InProcessParkingLot, MongoParkingLot, ParkingLot
 from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, handling, place_of
+from casia_telemetry.metrics import MESSAGES_HANDLED
 
 # NotYet and PoisonMessage are re-exported: handlers raise them.
 __all__ = [

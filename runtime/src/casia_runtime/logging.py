@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import structlog
+
 from casia_telemetry.tracing import add_trace_ids
 
 Logger = structlog.stdlib.BoundLogger

@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from casia_telemetry.tracing import trace_headers
 from pydantic import BaseModel
 
 from casia_contracts.envelope import CLOUDEVENTS_CONTENT_TYPE
+from casia_telemetry.tracing import trace_headers
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bson import ObjectId
-from casia_telemetry.metrics import OUTBOX_PUBLISHED
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -37,6 +36,7 @@ from casia_runtime.logging import get_logger
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document, Session, in_transaction, unavailable
 from casia_runtime.settings import RuntimeSettings
+from casia_telemetry.metrics import OUTBOX_PUBLISHED
 
 # RelayLease is re-exported: the relay and its lease go together.
 __all__ = [

@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from casia_telemetry.metrics import MESSAGE_HANDLING_SECONDS, MESSAGES_HANDLED
-from casia_telemetry.tracing import consuming
-
 from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage
 from casia_runtime.parking import Parked, ParkingLot
+from casia_telemetry.metrics import MESSAGE_HANDLING_SECONDS, MESSAGES_HANDLED
+from casia_telemetry.tracing import consuming
 
 log = get_logger(__name__)
 

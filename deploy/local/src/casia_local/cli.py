@@ -13,7 +13,10 @@ from casia_local.engine import engine
 from casia_local.images import build_all
 from casia_local.infra_images import build_infra
 from casia_local.report import StackError
+from casia_local.rotation import SECRETS, rotate
+from casia_local.scaling import scale
 from casia_local.settings import SERVICE_NAMES, Settings, SettingsError
+from casia_local.upgrade import upgrade
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,7 +36,15 @@ def parser() -> argparse.ArgumentParser:
     )
     restart = commands.add_parser("restart", help="stop the named pieces by PID, then `up` (new code, say)")
     restart.add_argument("pieces", nargs="+", help="kafka, mongo, minio, smtp or a service name")
-    commands.add_parser("status", help="one line per piece; exit 1 if one has crashed")
+    commands.add_parser("status", help="one line per piece and extra instance; exit 1 if one has crashed")
+    upgrading = commands.add_parser("upgrade", help="replace a service's processes by new ones, no downtime")
+    upgrading.add_argument("service", choices=SERVICE_NAMES)
+    scaling = commands.add_parser("scale", help="run N instances of a service (newest stopped first)")
+    scaling.add_argument("service", choices=SERVICE_NAMES)
+    scaling.add_argument("count", type=int, metavar="N")
+    rotating = commands.add_parser("rotate-secret", help="a new dev token secret, the old one still accepted")
+    rotating.add_argument("secret", choices=SECRETS)
+    rotating.add_argument("--forget-previous", action="store_true", help="stop accepting the previous one")
     logs = commands.add_parser("logs", help="the last lines of the logs")
     logs.add_argument("piece", nargs="?", help="kafka, mongo, minio, smtp or a service name")
     logs.add_argument("-n", "--lines", type=int, default=40)
@@ -55,6 +66,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         stack.restart(settings, pieces=args.pieces)
     elif args.command == "status":
         return stack.status(settings)
+    elif args.command in OPERATIONS:
+        operate(args, settings)
     elif args.command == "logs":
         stack.logs(settings, piece=args.piece, lines=args.lines)
     elif args.command == "images":
@@ -62,6 +75,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "clean":
         stack.clean(settings)
     return 0
+
+
+OPERATIONS = ("upgrade", "scale", "rotate-secret")
+
+
+def operate(args: argparse.Namespace, settings: Settings) -> None:
+    """The operations on a running stack: upgrade, scale, rotate a secret."""
+    if args.command == "upgrade":
+        upgrade(settings, args.service)
+    elif args.command == "scale":
+        scale(settings, args.service, args.count)
+    else:
+        rotate(settings, args.secret, forget_previous=args.forget_previous)
 
 
 def make_images(settings: Settings, services: Sequence[str], *, infra: bool) -> None:

@@ -14,20 +14,17 @@ exactly what the recording run is responsible for.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
-from pathlib import Path
 
 from casia_local.piece import Piece
 from casia_local.process import PidRecord, Supervisor
 from casia_local.report import StackError
 from casia_local.settings import Settings
-from casia_local.stack import Recorder, await_ready, every_piece, supervisor
+from casia_local.stack import Recorder, await_ready, every_piece, recorded_run, supervisor
 
 _GONE_WITHIN_SECONDS = 10.0
 
@@ -116,12 +113,4 @@ def _piece(settings: Settings, name: str) -> Piece:
 
 def _hand_over(name: str, *, old: PidRecord, new: PidRecord) -> None:
     """Name ``new`` in the record file instead of ``old`` when ``old`` was recorded there."""
-    record = os.environ.get("CASIA_LOCAL_RECORD")
-    if not record or not Path(record).exists():
-        return
-    recorded = Recorder.load(Path(record))
-    if recorded.get(name) != old:
-        return
-    recorded[name] = new
-    payload = {"started": {piece: asdict(found) for piece, found in recorded.items()}}
-    Path(record).write_text(json.dumps(payload, indent=2))
+    Recorder.hand_over(recorded_run(), name, old=old, new=new)

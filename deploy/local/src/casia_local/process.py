@@ -48,6 +48,7 @@ class PidRecord:
         _reap(self.pid)
         stat = _proc_stat(self.pid)
         if stat is None or stat[0] == "Z":
+            _reap(self.pid)  # it may have died between the two looks: collect it now
             return False
         return stat[1] == self.start_ticks and self.boot_id == boot_id() and self.owner == OWNER
 
@@ -79,18 +80,38 @@ class Supervisor:
         found = self.record(name)
         return State.RUNNING if found is not None and found.is_alive() else State.CRASHED
 
-    def start(self, launch: Launch) -> PidRecord:
-        """Starts `launch` in the background unless it already runs; returns its record either way."""
+    def start(self, launch: Launch, *, port: int | None = None) -> PidRecord:
+        """Starts `launch` in the background unless it already runs; returns its record either way.
+
+        `port`: the port an extra instance listens on, kept in its PID file (see :meth:`port`)."""
         current = self.record(launch.name)
         if current is not None and current.is_alive():
             return current
+        started = self.spawn(launch)
+        self.adopt(launch.name, started, port=port)
+        return started
+
+    def spawn(self, launch: Launch) -> PidRecord:
+        """Starts `launch` in the background, its output appended to `launch.name`'s log, without
+        touching any PID file: a process beside the one the PID file names, until :meth:`adopt`."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         pid = _spawn(launch, self.log_path(launch.name))
         stat = _proc_stat(pid)
-        started = PidRecord(pid, stat[1] if stat else 0, boot_id())
-        _write_atomically(self.pid_path(launch.name), json.dumps(asdict(started)))
-        return started
+        return PidRecord(pid, stat[1] if stat else 0, boot_id())
+
+    def adopt(self, name: str, found: PidRecord, *, port: int | None = None) -> None:
+        """Names `found` in `name`'s PID file (atomically replacing what it named before)."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        written = asdict(found) | ({} if port is None else {"port": port})
+        _write_atomically(self.pid_path(name), json.dumps(written))
+
+    def port(self, name: str) -> int | None:
+        """The port kept in `name`'s PID file by `start(..., port=)`, or None."""
+        try:
+            return int(json.loads(self.pid_path(name).read_text())["port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def stop(self, name: str, *, timeout: float = 30.0) -> bool:
         """SIGTERM to the process group, SIGKILL after `timeout`; False if nothing of ours was running.
@@ -102,10 +123,7 @@ class Supervisor:
         if found is None or not found.is_alive():
             self.pid_path(name).unlink(missing_ok=True)
             return False
-        _signal_group(found.pid, signal.SIGTERM)
-        if not _wait_gone(found, timeout):
-            _signal_group(found.pid, signal.SIGKILL)
-            _wait_gone(found, 5.0)
+        terminate(found, timeout=timeout)
         self.pid_path(name).unlink(missing_ok=True)
         return True
 
@@ -113,6 +131,17 @@ class Supervisor:
         """Removes a stale PID file (one whose process is gone)."""
         if self.state(name) is State.CRASHED:
             self.pid_path(name).unlink(missing_ok=True)
+
+
+def terminate(found: PidRecord, *, timeout: float = 30.0) -> None:
+    """SIGTERM to the process group of `found` (still the very process it was written for), SIGKILL
+    after `timeout`; returns once it is gone."""
+    if not found.is_alive():
+        return
+    _signal_group(found.pid, signal.SIGTERM)
+    if not _wait_gone(found, timeout):
+        _signal_group(found.pid, signal.SIGKILL)
+        _wait_gone(found, 5.0)
 
 
 def boot_id() -> str:

@@ -1,4 +1,11 @@
-"""The five CASIA services, each the console script of its package in this environment's venv."""
+"""The five CASIA services and the portal, each the console script of its package in this
+environment's venv; a service may run as several instances (``casia-local scale``).
+
+The first instance of a service is the piece named after it, on the service's port. An extra
+instance is named ``<service>@<n>`` (n = 2, 3, ...) and has a PID file of its own that also keeps
+its port: a consumer's is a free port of its own (health and metrics only), the gateway's and the
+portal's is the service's port, which they share (SO_REUSEPORT).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,29 @@ from pathlib import Path
 
 from casia_local.auth import gateway_auth_env, portal_env
 from casia_local.piece import http_status
-from casia_local.process import Launch
+from casia_local.process import Launch, Supervisor
 from casia_local.report import StackError
 from casia_local.settings import PORTAL, SERVICE_NAMES, Endpoint, Settings
+
+INSTANCE_MARK = "@"
 
 
 @dataclass(frozen=True)
 class Service:
     settings: Settings
     service: str
+    instance: int = 1
+    port: int | None = None
+    """An extra instance's port, when it is not the service's own."""
 
     @property
     def name(self) -> str:
-        return self.service
+        return self.service if self.instance == 1 else f"{self.service}{INSTANCE_MARK}{self.instance}"
 
     @property
     def fallback(self) -> str:
         return (
-            f"read `uv run casia-local logs {self.service}`; the script comes from `uv sync --frozen` "
+            f"read `uv run casia-local logs {self.name}`; the script comes from `uv sync --frozen` "
             "(CASIA_SCRIPTS_DIR names another folder of casia-* scripts)"
         )
 
@@ -35,7 +47,7 @@ class Service:
 
     @property
     def endpoint(self) -> Endpoint:
-        return Endpoint("127.0.0.1", self.settings.service_ports[self.service])
+        return Endpoint("127.0.0.1", self.port or self.settings.service_ports[self.service])
 
     @property
     def script(self) -> Path:
@@ -52,7 +64,12 @@ class Service:
             raise StackError(self.name, f"{self.script} does not exist", self.fallback)
 
     def launch(self) -> Launch:
-        env = dict(os.environ, **self.settings.client_env(), CASIA_HTTP_PORT=str(self.endpoint.port))
+        env = {
+            **os.environ,
+            **self.settings.client_env(),
+            **self.settings.traces_env(),
+            "CASIA_HTTP_PORT": str(self.endpoint.port),
+        }
         if self.service == "intake":
             env.update(gateway_auth_env(self.settings))
         if self.service == PORTAL:
@@ -68,3 +85,20 @@ class Service:
 
 def services(settings: Settings) -> list[Service]:
     return [Service(settings, name) for name in SERVICE_NAMES]
+
+
+def extras(settings: Settings, service: str | None = None) -> list[Service]:
+    """The extra instances with a PID file (of `service`, else of every service), oldest first."""
+    supervisor = Supervisor(run_dir=settings.run_dir, logs_dir=settings.logs_dir)
+    found: list[Service] = []
+    for name in [service] if service else SERVICE_NAMES:
+        for path in settings.run_dir.glob(f"{name}{INSTANCE_MARK}*.pid"):
+            number = path.stem.rpartition(INSTANCE_MARK)[2]
+            if number.isdigit():
+                found.append(Service(settings, name, int(number), supervisor.port(path.stem)))
+    return sorted(found, key=lambda each: (SERVICE_NAMES.index(each.service), each.instance))
+
+
+def instances(settings: Settings, service: str) -> list[Service]:
+    """Every instance of `service` casia-local knows of: the first, then its extras, oldest first."""
+    return [Service(settings, service), *extras(settings, service)]

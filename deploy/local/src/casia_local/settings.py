@@ -170,11 +170,13 @@ class Settings:
             "CASIA_S3_SECRET_KEY": self.s3.secret_key,
             "CASIA_SMTP_HOST": self.smtp.host,
             "CASIA_SMTP_PORT": str(self.smtp.port),
-            # Every process appends its spans here: one case's trace, whole, in one file.
-            "CASIA_TRACES_EXPORTER": "file",
-            "CASIA_TRACES_FILE": str(self.logs_dir / TRACES_FILE),
         }
         return env
+
+    def traces_env(self) -> dict[str, str]:
+        """Where the stack's processes export their spans: all to one file under the logs, so
+        one case's trace is whole in one place."""
+        return {"CASIA_TRACES_EXPORTER": "file", "CASIA_TRACES_FILE": str(self.logs_dir / TRACES_FILE)}
 
 
 def find_repo() -> Path:

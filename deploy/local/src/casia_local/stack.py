@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -13,11 +14,13 @@ from casia_local import kafka, minio, mongo, smtp
 from casia_local.piece import Piece, tcp_open
 from casia_local.process import PidRecord, State, Supervisor
 from casia_local.report import StackError, say
-from casia_local.services import services
+from casia_local.services import extras, services
 from casia_local.settings import Endpoint, Settings
 
 _POLL_SECONDS = 0.2
 _TAIL_LINES = 30
+RECORD_VARIABLE = "CASIA_LOCAL_RECORD"
+"""Names the record file of the `up --record` run in progress (`make test`), if any."""
 
 
 def infrastructure(settings: Settings) -> list[Piece]:
@@ -37,6 +40,17 @@ def infrastructure(settings: Settings) -> list[Piece]:
 
 def every_piece(settings: Settings) -> list[Piece]:
     return [*infrastructure(settings), *services(settings)]
+
+
+def every_process(settings: Settings) -> list[Piece]:
+    """Every piece, then the services' extra instances (`casia-local scale`): what `down` stops."""
+    return [*every_piece(settings), *extras(settings)]
+
+
+def recorded_run() -> Path | None:
+    """The record file named by CASIA_LOCAL_RECORD, or None."""
+    path = os.environ.get(RECORD_VARIABLE)
+    return Path(path) if path else None
 
 
 def supervisor(settings: Settings) -> Supervisor:
@@ -120,9 +134,10 @@ def await_ready(sup: Supervisor, pieces: Sequence[Piece], *, timeout: float) -> 
 
 
 def down(settings: Settings, *, recorded: Path | None = None) -> None:
-    """Stops by PID, services first. With `recorded`, only the processes that `up --record` started."""
+    """Stops by PID, extra instances first, then the services. With `recorded`, only the processes
+    the record file names (`up --record`; `scale` and `upgrade` keep it current)."""
     sup = supervisor(settings)
-    names = [piece.name for piece in every_piece(settings)]
+    names = [piece.name for piece in every_process(settings)]
     wanted = Recorder.load(recorded) if recorded is not None else None
     for name in reversed(names):
         if wanted is not None and not _is_recorded(sup, name, wanted):
@@ -153,7 +168,7 @@ def status(settings: Settings) -> int:
     """Prints one line per piece; returns 1 when a managed piece has crashed, else 0."""
     sup = supervisor(settings)
     crashed = 0
-    for piece in every_piece(settings):
+    for piece in every_process(settings):
         line, is_crashed = _status_line(sup, piece)
         crashed += is_crashed
         print(line)
@@ -177,7 +192,7 @@ def _status_line(sup: Supervisor, piece: Piece) -> tuple[str, bool]:
 
 def logs(settings: Settings, *, piece: str | None, lines: int) -> None:
     sup = supervisor(settings)
-    names = [p.name for p in every_piece(settings)]
+    names = [p.name for p in every_process(settings)]
     if piece is not None and piece not in names:
         raise StackError(piece, f"no such piece; one of {', '.join(names)}")
     for name in [piece] if piece else names:
@@ -224,6 +239,24 @@ class Recorder:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"started": {name: asdict(found) for name, found in self.started.items()}}
         self.path.write_text(json.dumps(payload, indent=2))
+
+    @staticmethod
+    def hand_over(path: Path | None, name: str, *, old: PidRecord | None, new: PidRecord | None) -> None:
+        """Names `new` in the record file at `path` instead of `old` when `old` is recorded there as
+        `name` (a piece replaced); with `old` None, adds `new` (an extra instance started); with
+        `new` None, removes `old` (one stopped). So `down --from` stops what the recording run is
+        responsible for. Nothing without a record file."""
+        if path is None or not path.exists():
+            return
+        recorded = Recorder.load(path)
+        if old is not None and recorded.get(name) != old:
+            return
+        if new is None:
+            recorded.pop(name, None)
+        else:
+            recorded[name] = new
+        payload = {"started": {piece: asdict(found) for piece, found in recorded.items()}}
+        path.write_text(json.dumps(payload, indent=2))
 
     @staticmethod
     def load(path: Path) -> dict[str, PidRecord]:

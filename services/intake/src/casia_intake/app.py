@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
 from fastapi import FastAPI
 
 from casia_intake.auth import TokenVerifier, auth_config
@@ -24,6 +23,7 @@ from casia_intake.entrypoints.middleware import BodyLimit, RequestIds, Unexpecte
 from casia_intake.entrypoints.problems import install_problem_handlers
 from casia_intake.settings import IntakeSettings
 from casia_runtime.logging import get_logger
+from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
 
 log = get_logger(__name__)
 

@@ -1,7 +1,10 @@
 """Who is calling: bearer JWTs checked for issuer, audience, expiry and signature.
 
-Production tokens come from the OIDC issuer and are checked against its JWKS; local/dev tokens
-are HS256 with a secret of at least 32 bytes. Neither mode is a default: :func:`auth_config`
+Production tokens come from the OIDC issuer and are checked against its JWKS, the key chosen by
+the token's ``kid`` (the issuer rotates by publishing a new key beside the old one: a ``kid`` not
+in the cached set makes the client fetch the JWKS again, at most every 30 s); local/dev tokens
+are HS256 with a secret of at least 32 bytes, or with one of the previous secrets a rotation
+keeps for verification only. Neither mode is a default: :func:`auth_config`
 refuses a gateway whose settings do not choose one explicitly and completely. Unsigned tokens and
 ``alg: none`` are refused because only the expected algorithms are accepted.
 """
@@ -9,6 +12,7 @@ refuses a gateway whose settings do not choose one explicitly and completely. Un
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Literal
@@ -81,6 +85,8 @@ class AuthConfig:
     audience: str
     dev_secret: str | None = None
     jwks_url: str | None = None
+    dev_previous_secrets: tuple[str, ...] = ()
+    """``dev``: secrets replaced by a rotation, still accepted for verification."""
 
 
 def auth_config(settings: IntakeSettings) -> AuthConfig:
@@ -90,20 +96,32 @@ def auth_config(settings: IntakeSettings) -> AuthConfig:
     if settings.auth_mode == "oidc":
         return _oidc(settings)
     if settings.auth_mode == "dev":
-        secret = settings.auth_dev_secret.get_secret_value() if settings.auth_dev_secret else ""
-        if len(secret.encode()) < MIN_DEV_SECRET_BYTES:
-            raise AuthMisconfigured(
-                f"CASIA_AUTH_MODE=dev needs CASIA_AUTH_DEV_SECRET of at least {MIN_DEV_SECRET_BYTES} bytes."
-            )
-        return AuthConfig(
-            "dev",
-            settings.auth_issuer or DEV_ISSUER,
-            settings.auth_audience or DEV_AUDIENCE,
-            dev_secret=secret,
-        )
+        return _dev(settings)
     raise AuthMisconfigured(
         "CASIA_AUTH_MODE is not set: choose oidc (production: CASIA_AUTH_JWKS_URL, CASIA_AUTH_ISSUER, "
         "CASIA_AUTH_AUDIENCE) or dev (local only: CASIA_AUTH_DEV_SECRET, at least 32 bytes)."
+    )
+
+
+def _dev(settings: IntakeSettings) -> AuthConfig:
+    secret = settings.auth_dev_secret.get_secret_value() if settings.auth_dev_secret else ""
+    if len(secret.encode()) < MIN_DEV_SECRET_BYTES:
+        raise AuthMisconfigured(
+            f"CASIA_AUTH_MODE=dev needs CASIA_AUTH_DEV_SECRET of at least {MIN_DEV_SECRET_BYTES} bytes."
+        )
+    listed = settings.auth_dev_previous_secrets
+    parts = (listed.get_secret_value() if listed else "").split(",")
+    previous = tuple(part.strip() for part in parts if part.strip())
+    if any(len(part.encode()) < MIN_DEV_SECRET_BYTES for part in previous):
+        raise AuthMisconfigured(
+            f"CASIA_AUTH_DEV_PREVIOUS_SECRETS: each secret needs at least {MIN_DEV_SECRET_BYTES} bytes."
+        )
+    return AuthConfig(
+        "dev",
+        settings.auth_issuer or DEV_ISSUER,
+        settings.auth_audience or DEV_AUDIENCE,
+        dev_secret=secret,
+        dev_previous_secrets=previous,
     )
 
 
@@ -126,7 +144,8 @@ class TokenVerifier:
         if self._jwks is not None:
             payload = await asyncio.to_thread(self._decode_oidc, self._jwks, token)
         else:
-            payload = self._decode(token, self.config.dev_secret, ["HS256"])
+            keys = (self.config.dev_secret, *self.config.dev_previous_secrets)
+            payload = self._decode(token, keys, ["HS256"])
         try:
             claims = Claims.model_validate(payload)
         except ValidationError as error:
@@ -144,21 +163,30 @@ class TokenVerifier:
             key = jwks.get_signing_key_from_jwt(token).key
         except jwt.PyJWTError as error:
             raise InvalidToken("unknown signing key") from error
-        return self._decode(token, key, ASYMMETRIC_ALGORITHMS)
+        return self._decode(token, (key,), ASYMMETRIC_ALGORITHMS)
 
-    def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
-        try:
-            payload: dict[str, Any] = jwt.decode(
-                token,
-                key,
-                algorithms=algorithms,
-                audience=self.config.audience,
-                issuer=self.config.issuer,
-                options={"require": ["exp", "iss", "aud", "sub"]},
-            )
-        except jwt.PyJWTError as error:
-            raise InvalidToken(str(error)) from error
-        return payload
+    def _decode(self, token: str, keys: Sequence[Any], algorithms: list[str]) -> dict[str, Any]:
+        """The payload of a token signed with one of `keys` (tried in order: the signature is
+        checked before the claims, so a token signed with a later key fails the earlier ones on
+        its signature only) whose claims are good."""
+        failure: jwt.PyJWTError = jwt.InvalidSignatureError("no key")
+        for key in keys:
+            try:
+                payload: dict[str, Any] = jwt.decode(
+                    token,
+                    key,
+                    algorithms=algorithms,
+                    audience=self.config.audience,
+                    issuer=self.config.issuer,
+                    options={"require": ["exp", "iss", "aud", "sub"]},
+                )
+            except jwt.InvalidSignatureError as error:
+                failure = error
+                continue
+            except jwt.PyJWTError as error:
+                raise InvalidToken(str(error)) from error
+            return payload
+        raise InvalidToken(str(failure)) from failure
 
 
 def mint_dev_token(secret: str, claims: Claims, *, now: int, ttl_seconds: int) -> str:

@@ -21,6 +21,10 @@ class IntakeSettings(RuntimeSettings):
     ``dev`` accepts HS256 tokens signed with ``auth_dev_secret`` (local only). Checked by
     :func:`casia_intake.auth.auth_config`, which refuses to start the gateway without it."""
     auth_dev_secret: SecretStr | None = None
+    auth_dev_previous_secrets: SecretStr | None = None
+    """``dev``: secrets replaced by a rotation, comma-separated, each of at least 32 bytes: tokens
+    signed with one of them are still accepted (verification only) until they expire or the
+    secret is dropped from this list. Ignored in ``oidc`` mode, like ``auth_dev_secret``."""
     auth_issuer: str | None = None
     """``oidc``: required. ``dev``: ``casia-local`` when unset."""
     auth_audience: str | None = None

@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
-from casia_telemetry.metrics import exposition
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,6 +18,8 @@ from casia_portal.web import autorizado, backoffice, cases, public, reclassify, 
 from casia_portal.web.context import PortalApp, SignInRequired
 from casia_portal.web.errors import PageError
 from casia_portal.web.pages import Pages
+from casia_telemetry.http import HTTP_TELEMETRY, instrument_http
+from casia_telemetry.metrics import exposition
 
 STATIC = Path(__file__).parent / "static"
 SESSION_SECONDS = 8 * 3600

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from casia_telemetry.metrics import DOCUMENTS_DECIDED
-
 from casia_contracts import documents as docs
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
@@ -38,6 +36,7 @@ from casia_runtime.failpoints import NONE as NO_FAILPOINTS
 from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_telemetry.metrics import DOCUMENTS_DECIDED
 from casia_uploads.formats import with_extension
 from casia_uploads.inspection import Inspected, inspect_file
 from casia_uploads.names import clean_file_name

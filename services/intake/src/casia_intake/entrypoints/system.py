@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from casia_telemetry.metrics import exposition
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from casia_runtime.health import Readiness
+from casia_telemetry.metrics import exposition
 
 router = APIRouter(tags=["system"])
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from casia_telemetry.metrics import EMAILS
-
 from casia_contracts import notifications as n
 from casia_contracts.envelope import Causality, RawEvent, build_event
 from casia_contracts.registry import parse_data
@@ -48,6 +46,7 @@ from casia_runtime.clock import Clock
 from casia_runtime.consumer import PoisonMessage
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_telemetry.metrics import EMAILS
 
 log = get_logger(__name__)
 

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from casia_telemetry.metrics import RECEIPTS_ISSUED
-
 from casia_read_models import StoredReceipt
 from casia_receipts.service import issuing, recording
 from casia_receipts.service.ports import (
@@ -25,6 +23,7 @@ from casia_runtime.failpoints import NONE as NO_FAILPOINTS
 from casia_runtime.failpoints import Failpoints
 from casia_runtime.logging import bound_correlation, get_logger
 from casia_runtime.messages import InboundMessage
+from casia_telemetry.metrics import RECEIPTS_ISSUED
 
 log = get_logger(__name__)
 
