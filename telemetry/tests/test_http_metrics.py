@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from casia_telemetry.http import instrument_http
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 from starlette.staticfiles import StaticFiles
+
+from casia_telemetry.http import instrument_http
 
 
 def counted(route: str, status: str, method: str = "GET") -> float:

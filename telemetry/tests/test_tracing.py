@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from casia_telemetry import tracing
-from casia_telemetry.tracing import JsonLinesExporter, add_trace_ids, consuming, trace_headers
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from casia_telemetry import tracing
+from casia_telemetry.tracing import JsonLinesExporter, add_trace_ids, consuming, trace_headers
 
 
 @pytest.fixture
