@@ -98,3 +98,23 @@ def _wait(condition: Callable[[], bool], timeout: float = 5.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_a_process_whose_main_thread_ended_runs_until_its_last_thread_ends(supervisor: Supervisor) -> None:
+    """Linux shows such a process as a zombie while its other threads (a server shutting down,
+    its port still bound) finish: it is not gone yet."""
+    code = (
+        "import ctypes, threading, time\n"
+        "threading.Thread(target=time.sleep, args=(1.5,)).start()\n"
+        "ctypes.CDLL(None).pthread_exit(None)\n"
+    )
+    started = supervisor.start(sleeper("lingering", code=code))
+    time.sleep(0.5)
+    state = Path(f"/proc/{started.pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+    assert state == "Z"  # the main thread has ended
+    assert started.is_alive()
+    deadline = time.monotonic() + 10
+    while started.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not started.is_alive()

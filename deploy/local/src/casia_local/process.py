@@ -47,7 +47,7 @@ class PidRecord:
         """True while the very process this record was written for runs (not a zombie, not a reuse)."""
         _reap(self.pid)
         stat = _proc_stat(self.pid)
-        if stat is None or stat[0] == "Z":
+        if stat is None or (stat[0] == "Z" and not _other_threads_running(self.pid)):
             _reap(self.pid)  # it may have died between the two looks: collect it now
             return False
         return stat[1] == self.start_ticks and self.boot_id == boot_id() and self.owner == OWNER
@@ -171,6 +171,24 @@ def _proc_stat(pid: int) -> tuple[str, int] | None:
         return None
     fields = raw.rpartition(")")[2].split()
     return fields[0], int(fields[19])
+
+
+def _other_threads_running(pid: int) -> bool:
+    """Whether a thread other than the main one still runs: Linux shows a process whose main
+    thread has ended as a zombie while its other threads (mongod's shutdown, holding its
+    listening socket) finish."""
+    try:
+        tasks = [task for task in Path(f"/proc/{pid}/task").iterdir() if task.name != str(pid)]
+    except OSError:
+        return False
+    return any(_proc_stat_at(task / "stat") not in (None, "Z") for task in tasks)
+
+
+def _proc_stat_at(path: Path) -> str | None:
+    try:
+        return path.read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return None
 
 
 def _reap(pid: int) -> None:
