@@ -116,3 +116,15 @@ def test_endpoint_parsing() -> None:
     assert parse_endpoint("[::1]:9092", default_port=1) == Endpoint("::1", 9092)
     assert parse_endpoint("broker", default_port=9092) == Endpoint("broker", 9092)
     assert mongo_endpoint("mongodb://127.0.0.1/?replicaSet=rs0") == Endpoint("127.0.0.1", 27017)
+
+
+def test_the_stack_records_its_spans_in_one_file_unless_told_not_to() -> None:
+    recording = Settings.from_env({})
+    quiet = Settings.from_env({"CASIA_LOCAL_TRACES": "none"})
+
+    assert recording.traces_env() == {
+        "CASIA_TRACES_EXPORTER": "file",
+        "CASIA_TRACES_FILE": str(recording.logs_dir / "traces.jsonl"),
+    }
+    assert quiet.traces_env() == {"CASIA_TRACES_EXPORTER": "none"}
+    assert not any(name.startswith("CASIA_TRACES") for name in recording.client_env())  # images get none

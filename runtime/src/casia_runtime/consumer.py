@@ -1,20 +1,23 @@
 """Consuming with a bounded number of attempts: the dead-letter policy of STYLE.md §7.
 
-A subscriber hands each raw Kafka record to :meth:`GuardedConsumer.consume`, which counts the
-try in MongoDB *before* handling it (:mod:`casia_runtime.attempts`), so a record that kills its
-process each time is recognised across restarts. Then:
+Each try of a record is counted in MongoDB *before* it is handled (:mod:`casia_runtime.attempts`),
+so a record that kills its process each time is recognised across restarts. The subscriber hands
+a poll's records to :mod:`casia_runtime.batches`, which counts once per partition while all goes
+well and record by record otherwise, and tries each with :meth:`GuardedConsumer.attempt`:
 
 - a handler that raises :class:`PoisonMessage` (unparseable, unknown type) gets its message
   dead-lettered at once;
 - :class:`NotYet` (arrived before what it depends on) parks the message in MongoDB
   (:mod:`casia_runtime.parking`) and acknowledges it, so the partition goes on; the sweeper
   (:meth:`GuardedConsumer.sweep_parked`) retries it later with the same handler;
-- any other error is retried by redelivery (the subscriber nacks) until ``max_attempts``;
-- a record delivered more than ``max_attempts`` times is dead-lettered without a further try
-  (its earlier tries ended with no outcome: the process died).
+- any other error is tried again after a pause (its partition is rewound to it) until
+  ``max_attempts``;
+- a record tried more than ``max_attempts`` times is dead-lettered without a further try (its
+  earlier tries ended with no outcome: the process died).
 
 Dead letters go to ``casia.dlq.<service>.v1`` with the reason and the record is acknowledged,
-so one bad message never blocks its partition.
+so one bad message never blocks its partition. :meth:`GuardedConsumer.consume` does the same for
+one record on its own (tests, tools).
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka import ConsumerRecord
+from aiokafka.structs import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
-from faststream.kafka.message import KafkaMessage
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.attempts import AttemptLog, InProcessAttemptLog, MongoAttemptLog
+from casia_runtime.batches import consume_batch
 from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
@@ -59,6 +64,9 @@ log = get_logger(__name__)
 ATTEMPTS = "consumer_attempts"
 PARKED = "parked_messages"
 MAX_RETRY_PAUSE_SECONDS = 5.0
+MAX_BATCH_RECORDS = 200
+BATCH_WAIT_MS = 100
+"""How long a poll waits for records when there are none (it returns at once when there are)."""
 
 
 async def raw_body(message: Any) -> bytes:
@@ -67,10 +75,7 @@ async def raw_body(message: Any) -> bytes:
     return body
 
 
-def inbound(message: KafkaMessage) -> InboundMessage:
-    record = message.raw_message
-    if isinstance(record, tuple):  # batch subscribers are not used: one record per message
-        raise TypeError("expected a single Kafka record, got a batch")
+def inbound(record: ConsumerRecord[bytes, bytes]) -> InboundMessage:
     return InboundMessage(
         topic=record.topic,
         partition=record.partition,
@@ -139,13 +144,19 @@ class GuardedConsumer:
         Counts the try first (in MongoDB when the state is there): raises, after a short pause,
         if even that fails. Returns once the message is handled, parked or dead-lettered.
         """
-        attempts = await self._count(message)
+        failure = await self.attempt(message, handler, attempts=await self.count(message))
+        if failure is not None:
+            raise failure
+
+    async def attempt(self, message: InboundMessage, handler: Handler, *, attempts: int) -> Exception | None:
+        """Try ``message`` as its ``attempts``-th try (already counted). None once it is handled,
+        parked or dead-lettered; the error, after a pause, when it is to be tried again."""
         if attempts > self._max_attempts:
-            error = AttemptsExhausted(
+            exhausted = AttemptsExhausted(
                 f"delivered {attempts} times; the earlier tries ended without an outcome"
             )
-            await self._dead_letters.send(message, error, attempts=attempts - 1)
-            return
+            await self._dead_letters.send(message, exhausted, attempts=attempts - 1)
+            return None
         try:
             with handling(message):
                 await handler(message)
@@ -155,9 +166,10 @@ class GuardedConsumer:
             await self._park(message, error)
         except Exception as error:
             if await self._retrying(message, error, attempts):
-                raise
+                return error
         else:
             MESSAGES_HANDLED.labels(topic=message.topic, outcome="handled").inc()
+        return None
 
     async def sweep_parked(self) -> None:
         """The loop that retries this consumer's parked messages: a background loop of the
@@ -174,7 +186,8 @@ class GuardedConsumer:
             patience=self._state.patience,
         )
 
-    async def _count(self, message: InboundMessage) -> int:
+    async def count(self, message: InboundMessage) -> int:
+        """Count one more try of ``message`` (see :mod:`casia_runtime.attempts`)."""
         try:
             return await self._state.attempts.count(message)
         except Exception:
@@ -206,22 +219,44 @@ def subscribe_guarded(
 ) -> None:
     """How every service consumes a topic, in the consumer group named after the service.
 
-    Offsets are committed only after ``handler`` returned (NACK_ON_ERROR: an error seeks back and
-    the record is redelivered), bodies reach ``handler`` undecoded, a new group starts at the
-    earliest record, and ``guard`` bounds the retries and parks what came too early (the
-    guard's sweeper hands it back to ``handler`` later). ``consumers`` consumers share the
-    topic's partitions; each handles its own in order, so a case's messages stay ordered (except
-    a parked message, applied after the ones behind it: see :class:`NotYet`).
+    ``consumers`` consumers share the topic's partitions, each taking what a poll brings (up to
+    :data:`MAX_BATCH_RECORDS`) as one batch (:mod:`casia_runtime.batches`): its partitions in
+    parallel, each partition's records in order, so a case's messages stay ordered (except a
+    parked message, applied after the ones behind it: see :class:`NotYet`). Offsets are committed
+    only once the records are handled (a batch interrupted is delivered again from there), bodies
+    reach ``handler`` undecoded, a new group starts at the earliest record, and ``guard`` bounds
+    the retries and parks what came too early (its sweeper hands it back to ``handler`` later).
     """
     guard.register(topic, handler)
+    for _ in range(consumers):
+        _subscribe_batches(broker, topic, guard=guard, handler=handler)
 
+
+def _subscribe_batches(broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handler: Handler) -> None:
     @broker.subscriber(
         topic,
         group_id=guard.service,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
         decoder=raw_body,
-        max_workers=consumers,
+        batch=True,
+        max_records=MAX_BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
     )
-    async def on_message(body: bytes, message: KafkaMessageParam) -> None:
-        await guard.consume(inbound(message), handler)
+    async def on_batch(bodies: list[bytes], message: KafkaMessageParam) -> None:
+        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        progress = _ConsumerProgress(message.consumer)
+        await consume_batch(guard, [inbound(record) for record in records], handler, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class _ConsumerProgress:
+    """A batch's partitions as its Kafka consumer keeps them."""
+
+    consumer: Any
+
+    async def commit(self, done: InboundMessage) -> None:
+        await self.consumer.commit({TopicPartition(done.topic, done.partition): done.offset + 1})
+
+    def rewind(self, failed: InboundMessage) -> None:
+        self.consumer.seek(TopicPartition(failed.topic, failed.partition), failed.offset)

@@ -111,6 +111,9 @@ class Settings:
     service_ports: Mapping[str, int]
     scripts_dir: Path
     ready_timeout: float
+    traces: bool = True
+    """Whether the stack's processes record spans (``CASIA_LOCAL_TRACES=none`` turns it off, to
+    measure what tracing costs)."""
 
     @property
     def data_dir(self) -> Path:
@@ -156,6 +159,7 @@ class Settings:
             },
             scripts_dir=Path(values.get("CASIA_SCRIPTS_DIR", sysconfig.get_path("scripts"))),
             ready_timeout=float(values.get("CASIA_READY_TIMEOUT", "60")),
+            traces=values.get("CASIA_LOCAL_TRACES", "file") != "none",
         )
 
     def client_env(self) -> dict[str, str]:
@@ -176,6 +180,8 @@ class Settings:
     def traces_env(self) -> dict[str, str]:
         """Where the stack's processes export their spans: all to one file under the logs, so
         one case's trace is whole in one place."""
+        if not self.traces:
+            return {"CASIA_TRACES_EXPORTER": "none"}
         return {"CASIA_TRACES_EXPORTER": "file", "CASIA_TRACES_FILE": str(self.logs_dir / TRACES_FILE)}
 
 
