@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.structs import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -244,7 +244,8 @@ def _subscribe_batches(broker: KafkaBroker, topic: str, *, guard: GuardedConsume
         batch_timeout_ms=BATCH_WAIT_MS,
     )
     async def on_batch(bodies: list[bytes], message: KafkaMessageParam) -> None:
-        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        raw = message.raw_message  # a tuple of records from Kafka, a list from TestKafkaBroker
+        records = raw if isinstance(raw, tuple | list) else (raw,)
         progress = _ConsumerProgress(message.consumer)
         await consume_batch(guard, [inbound(record) for record in records], handler, progress=progress)
 
@@ -256,7 +257,10 @@ class _ConsumerProgress:
     consumer: Any
 
     async def commit(self, done: InboundMessage) -> None:
-        await self.consumer.commit({TopicPartition(done.topic, done.partition): done.offset + 1})
+        if isinstance(self.consumer, AIOKafkaConsumer):
+            await self.consumer.commit({TopicPartition(done.topic, done.partition): done.offset + 1})
+        else:  # FastStream's TestKafkaBroker hands a stand-in that keeps no offsets
+            await self.consumer.commit()
 
     def rewind(self, failed: InboundMessage) -> None:
         self.consumer.seek(TopicPartition(failed.topic, failed.partition), failed.offset)
