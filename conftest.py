@@ -1,10 +1,22 @@
 """Loaded by pytest before any test package: settings that must come first."""
 
 import pytest
+import structlog
 
 # The shared contract suites assert inside the runtime's package; registering it before anything
 # imports it lets pytest explain their failures like any test's.
 pytest.register_assert_rewrite("casia_runtime.testing")
+
+# Code under test that runs in pytest's own process logs through structlog's default console
+# renderer, whose rich tracebacks (locals, syntax highlighting) take seconds per exception on
+# these cores: long enough to block an event loop past a server's keep-alive timeout and close a
+# client's connection. Tracebacks stay, as plain text.
+structlog.configure(
+    processors=[
+        *structlog.get_config()["processors"][:-1],
+        structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback),
+    ]
+)
 
 
 LAST = ("/tests/scale/", "/tests/chaos/")

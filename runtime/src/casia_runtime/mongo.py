@@ -25,13 +25,17 @@ def make_mongo_client(settings: RuntimeSettings) -> MongoClient:
     """A client that reads and writes with majority concern (durable across a failover) and
     bounds every operation by ``mongo_timeout_seconds`` (client-side operation timeout: server
     selection, connection, the server's work and a transaction's retries together), so a frozen
-    or absent database gives a timeout error, never a hang."""
+    or absent database gives a timeout error, never a hang. Server selection is bounded the
+    same way on its own: closing the client ends its sessions on the server outside any
+    operation's timeout, and would otherwise wait the driver's 30 s for a database that is down."""
+    bound_ms = int(settings.mongo_timeout_seconds * 1000)
     return AsyncMongoClient(
         settings.mongo_uri,
         tz_aware=True,
         w="majority",
         readConcernLevel="majority",
-        timeoutMS=int(settings.mongo_timeout_seconds * 1000),
+        timeoutMS=bound_ms,
+        serverSelectionTimeoutMS=bound_ms,
         appname=settings.service_name,
     )
 
