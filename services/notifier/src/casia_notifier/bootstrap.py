@@ -16,10 +16,11 @@ from casia_notifier.adapters.unit_of_work import notifier_transactions
 from casia_notifier.entrypoints.consumer import subscribe
 from casia_notifier.service.claims import Claims
 from casia_notifier.service.delivery import Notifier
+from casia_notifier.service.ports import Mailer
 from casia_notifier.settings import NotifierSettings
 from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.connections import Connections
-from casia_runtime.mongo import Document, MongoClient
+from casia_runtime.mongo import Document
 from casia_runtime.worker import build_worker, instance_id
 
 
@@ -27,7 +28,8 @@ def bootstrap(settings: NotifierSettings) -> Starlette:
     connections = Connections.open(settings)
     db = connections.db
     relay = connections.relay(store.OUTBOX)
-    notifier = notifier_over(settings, mongo=connections.mongo, db=db, on_commit=relay.wake)
+    mailer = SmtpMailer(settings)
+    notifier = notifier_over(settings, db=db, mailer=mailer, on_commit=relay.wake)
     # A notice gets max_send_attempts deliveries before it is recorded as failed; the dead-letter
     # limit must leave room for them.
     guard = connections.guard(max_attempts=settings.dead_letter_after_attempts + settings.max_send_attempts)
@@ -37,19 +39,19 @@ def bootstrap(settings: NotifierSettings) -> Starlette:
         readiness=connections.readiness(),
         on_startup=[indexes_of(db)],
         background=[relay.run, connections.gauges(store.OUTBOX).run, guard.sweep_parked],
-        on_shutdown=[connections.close],
+        on_shutdown=[mailer.close, connections.close],
     )
 
 
 def notifier_over(
     settings: NotifierSettings,
     *,
-    mongo: MongoClient,
     db: AsyncDatabase[Document],
+    mailer: Mailer,
     on_commit: Callable[[], None],
     clock: Clock = utc_now_ms,
 ) -> Notifier:
-    """The use case over the real adapters: ``db`` (and intake's contacts in it) and SMTP."""
+    """The use case over the real adapters: ``db`` (and intake's contacts in it), and ``mailer``."""
     claims = Claims(
         deliveries=store.DeliveryLog(db),
         clock=clock,
@@ -59,9 +61,9 @@ def notifier_over(
     return Notifier(
         contacts=store.ContactsReader(db),
         claims=claims,
-        mailer=SmtpMailer(settings),
+        mailer=mailer,
         renderer=NoticeRenderer(timezone=settings.timezone, public_base_url=settings.public_base_url),
-        transactions=notifier_transactions(mongo, db),
+        transactions=notifier_transactions(db.client, db),
         applied=store.inbox(db),
         clock=clock,
         on_commit=on_commit,

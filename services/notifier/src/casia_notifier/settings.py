@@ -18,6 +18,12 @@ class NotifierSettings(RuntimeSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     """Bound of one whole SMTP transaction (connecting to the server's reply to the message),
     and of each reply within it."""
+    smtp_sessions: int = Field(default=4, ge=0)
+    """SMTP sessions kept open between mails (0: one session per mail). Mails of different
+    partitions are sent at once, each on a session of its own."""
+    smtp_session_idle_seconds: float = Field(default=30.0, ge=0)
+    """How long a kept session may wait for its next mail: well below the idle timeouts of
+    mail servers (Postfix's is 300 s), so a kept session is rarely found dropped."""
     mail_from: str = "CASIA - Seguridad Social <no-reply@casia.local>"
     message_id_domain: str = "casia.local"
     max_send_attempts: int = Field(default=150, ge=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -14,13 +15,20 @@ from casia_notifier.service.ports import Mail, PermanentDeliveryError
 from casia_notifier.settings import NotifierSettings
 
 GOODBYE_SECONDS = 1.0
-"""How long the QUIT after an accepted message may take; it cannot change the outcome."""
+"""How long the QUIT of a session may take; it cannot change the outcome of any mail."""
 
 
 class SmtpMailer:
-    """Sends each mail in its own SMTP session; a 5xx reply is a PermanentDeliveryError.
+    """Sends mails over SMTP sessions kept open between mails; a 5xx reply is a
+    PermanentDeliveryError.
 
     Each mail is multipart/alternative: the plain text, then the HTML (both UTF-8).
+
+    A session that has just delivered a mail is kept for the next one (up to
+    ``smtp_sessions`` idle at once, each for at most ``smtp_session_idle_seconds``, far below
+    the idle timeouts of mail servers): connecting and greeting cost as much as sending. A
+    session that failed in any way is closed, never reused; a kept session the server has
+    dropped is replaced by a new one for the mail at hand.
 
     The whole transaction is bounded by ``smtp_timeout_seconds`` (aiosmtplib bounds each reply
     only), so the caller's claim to send, which outlasts it, cannot lapse while it is in flight.
@@ -28,10 +36,58 @@ class SmtpMailer:
 
     def __init__(self, settings: NotifierSettings) -> None:
         self._settings = settings
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
+        """Sessions ready for a mail, with the time each went idle (oldest first)."""
 
     async def send(self, mail: Mail) -> None:
+        message = self._message(mail)
+        try:
+            async with asyncio.timeout(self._settings.smtp_timeout_seconds):
+                client = await self._sent_on_kept_session(message)
+                if client is None:
+                    client = self._new_session()
+                    await _sent(client, message, connect=True)
+        except BaseException as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                raise
+            raise refusal from error
+        if len(self._idle) < self._settings.smtp_sessions:
+            self._idle.append((client, time.monotonic()))
+        else:
+            await _goodbye(client)
+
+    async def _sent_on_kept_session(self, message: EmailMessage) -> aiosmtplib.SMTP | None:
+        """The kept session that sent ``message``; None if there was none, or the server had
+        dropped it (it is sent on a new session then, as the consumer's retry would)."""
+        client = self._kept_session()
+        if client is None:
+            return None
+        try:
+            await _sent(client, message, connect=False)
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+            return None
+        return client
+
+    async def close(self) -> None:
+        """Say goodbye on every idle session (at shutdown)."""
+        idle, self._idle = self._idle, []
+        await asyncio.gather(*(_goodbye(client) for client, _ in idle))
+
+    def _kept_session(self) -> aiosmtplib.SMTP | None:
+        """The most recently used idle session still connected and fresh; None if there is none
+        (the stale ones are closed on the way)."""
+        oldest_fresh = time.monotonic() - self._settings.smtp_session_idle_seconds
+        while self._idle:
+            client, since = self._idle.pop()
+            if since >= oldest_fresh and client.is_connected:
+                return client
+            client.close()
+        return None
+
+    def _new_session(self) -> aiosmtplib.SMTP:
         settings = self._settings
-        client = aiosmtplib.SMTP(
+        return aiosmtplib.SMTP(
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,
@@ -39,17 +95,6 @@ class SmtpMailer:
             start_tls=settings.smtp_starttls,
             timeout=settings.smtp_timeout_seconds,
         )
-        try:
-            async with asyncio.timeout(settings.smtp_timeout_seconds):
-                await client.connect()
-                await client.send_message(self._message(mail))
-        except BaseException as error:
-            client.close()
-            refusal = _refusal(error)
-            if refusal is None:
-                raise
-            raise refusal from error
-        await _goodbye(client)
 
     def _message(self, mail: Mail) -> EmailMessage:
         message = EmailMessage()
@@ -65,12 +110,24 @@ class SmtpMailer:
 
 
 async def _goodbye(client: aiosmtplib.SMTP) -> None:
-    """QUIT, briefly: the server accepted the message, so no failure here may fail the send (it
-    would be sent again)."""
+    """QUIT, briefly: the server accepted every message of the session, so no failure here may
+    fail a send (it would be sent again)."""
     with contextlib.suppress(Exception):
         async with asyncio.timeout(GOODBYE_SECONDS):
             await client.quit()
     client.close()
+
+
+async def _sent(client: aiosmtplib.SMTP, message: EmailMessage, *, connect: bool) -> None:
+    """Send ``message`` on ``client`` (connecting first if asked); a session that fails in any
+    way is closed: its state is unknown."""
+    try:
+        if connect:
+            await client.connect()
+        await client.send_message(message)
+    except BaseException:
+        client.close()
+        raise
 
 
 def _refusal(error: BaseException) -> PermanentDeliveryError | None:
