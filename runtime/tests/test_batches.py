@@ -4,9 +4,10 @@ tested with the real servers elsewhere; here, what is tried, counted, committed 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from casia_runtime.batches import consume_batch
+from casia_runtime.batches import Handling, consume_batch
 from casia_runtime.messages import InboundMessage
 from casia_runtime.sweeper import Handler
 
@@ -102,3 +103,59 @@ async def test_a_record_failing_every_time_is_counted_up_at_each_poll() -> None:
         )
 
     assert [attempts for _, offset, attempts in guard.tried if offset == 11] == [1, 1, 2, 3]
+
+
+@dataclass
+class Together:
+    """A batch handler that applies every record it is given, or fails on ``failing_on``."""
+
+    failing_on: set[tuple[int, int]] = field(default_factory=set)
+    batches: list[list[tuple[int, int]]] = field(default_factory=list)
+
+    async def __call__(self, messages: Sequence[InboundMessage]) -> None:
+        places = [(m.partition, m.offset) for m in messages]
+        if self.failing_on & set(places):
+            raise RuntimeError("one of them cannot be applied with the others")
+        self.batches.append(places)
+
+
+async def test_a_fresh_batch_is_applied_together_each_partition_in_order_and_nothing_one_by_one() -> None:
+    guard, consumer, together = Guard(), Consumer(), Together()
+    batch = [record(1, 5), record(0, 11), record(0, 10), record(1, 6)]
+
+    await consume_batch(guard, batch, Handling(nothing, together), progress=consumer)
+
+    assert together.batches == [[(0, 10), (0, 11), (1, 5), (1, 6)]]
+    assert guard.tried == []
+    assert guard.counts == 2  # the first record of each partition, as one by one
+
+
+async def test_a_batch_that_cannot_be_applied_together_is_tried_record_by_record() -> None:
+    guard, consumer, together = Guard(failing={(0, 11)}), Consumer(), Together(failing_on={(0, 11)})
+
+    await consume_batch(
+        guard, [record(0, 10), record(0, 11), record(1, 5)], Handling(nothing, together), progress=consumer
+    )
+
+    assert together.batches == []
+    assert sorted(guard.tried) == [(0, 10, 1), (0, 11, 1), (1, 5, 1)]  # partitions in parallel
+    assert consumer.rewound == {0: 11}
+
+
+async def test_a_batch_in_which_a_process_died_is_not_offered_together_again() -> None:
+    """The runs were counted before: the process may have died applying them together."""
+    guard, consumer, together = Guard(counted_before={0: (10, 1)}), Consumer(), Together()
+
+    await consume_batch(guard, [record(0, 10), record(1, 5)], Handling(nothing, together), progress=consumer)
+
+    assert together.batches == []
+    assert sorted(guard.tried) == [(0, 10, 2), (1, 5, 1)]
+
+
+async def test_a_single_record_is_tried_on_its_own() -> None:
+    guard, consumer, together = Guard(), Consumer(), Together()
+
+    await consume_batch(guard, [record(0, 10)], Handling(nothing, together), progress=consumer)
+
+    assert together.batches == []
+    assert guard.tried == [(0, 10, 1)]

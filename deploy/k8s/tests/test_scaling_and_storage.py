@@ -31,7 +31,10 @@ def consumed_topics(service: str) -> set[str]:
         for name in inspect.signature(module.subscribe).parameters
         if name not in {"broker", "guard", "consumers"}
     ]
-    module.subscribe(KafkaBroker(), **{app: SimpleNamespace(handle=None), "guard": guard, "consumers": 1})
+    module.subscribe(
+        KafkaBroker(),
+        **{app: SimpleNamespace(handle=None, handle_together=None), "guard": guard, "consumers": 1},
+    )
     return {topic for topic in TOPIC_PARTITIONS if _handles(guard, topic)}
 
 

@@ -146,7 +146,10 @@ def test_the_topics_each_consumer_reads_are_those_its_entrypoint_subscribes_to()
         module = importlib.import_module(f"casia_{service}.entrypoints.consumer")
         guard = GuardedConsumer(service=service, dead_letters=SimpleNamespace(), max_attempts=1)
         [app] = [name for name in inspect.signature(module.subscribe).parameters if name not in SUBSCRIBE]
-        module.subscribe(KafkaBroker(), **{app: SimpleNamespace(handle=None), "guard": guard, "consumers": 1})
+        module.subscribe(
+            KafkaBroker(),
+            **{app: SimpleNamespace(handle=None, handle_together=None), "guard": guard, "consumers": 1},
+        )
 
         assert {topic for topic in TOPIC_PARTITIONS if _handles(guard, topic)} == set(read), service
 

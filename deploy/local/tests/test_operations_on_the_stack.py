@@ -20,7 +20,7 @@ import pytest
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_local import stack
 from casia_local.auth import dev_secret
-from casia_local.groups import Group
+from casia_local.groups import Group, consumers_per_topic
 from casia_local.process import PidRecord
 from casia_local.report import StackError
 from casia_local.rotation import rotate
@@ -155,7 +155,7 @@ async def test_a_consumer_upgrade_joins_the_new_process_before_the_old_one_leave
     final = await settled(group)
     theirs = final - before
 
-    assert len(ours) == len(theirs) == 4  # one topic, four consumers per process
+    assert len(ours) == len(theirs) == consumers_per_topic(os.environ)  # receipts consume one topic
     assert any(ours | theirs <= members for members in snapshots)  # side by side for a while
     assert not ours & final
 
@@ -174,7 +174,7 @@ async def test_a_consumer_scales_within_its_partitions_in_its_group(own: Setting
         await asyncio.to_thread(scale, own, "receipts", 13)  # casia.cases.events.v1: 12 partitions
 
     assert extra.name == "receipts@2" and extra.port not in (None, own.service_ports["receipts"])
-    assert len(two - one) == 4 and not (two - one) & back
+    assert len(two - one) == consumers_per_topic(os.environ) and not (two - one) & back
     assert [piece.name for piece in instances(own, "receipts")] == ["receipts"]
     assert first.is_alive()
 

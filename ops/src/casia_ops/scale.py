@@ -76,7 +76,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--consumers-per-topic",
         type=_at_least_one,
         metavar="C",
-        help="what the services run with (default: this shell's CASIA_CONSUMERS_PER_TOPIC, else 4)",
+        help="what the services run with (default: this shell's CASIA_CONSUMERS_PER_TOPIC, else 1)",
     )
     show.set_defaults(command=show_limits)
 

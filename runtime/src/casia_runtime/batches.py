@@ -16,17 +16,34 @@ only saves round trips while nothing goes wrong:
   keeps polling (Kafka would drop a consumer that stops polling for minutes).
 - Once every run is done the subscriber acknowledges the batch: one commit of every partition's
   position (a rewound partition's at its failed record).
+
+A service that can apply many messages in one unit of work (one MongoDB transaction for all of
+them) gives a :data:`BatchHandler`. When every run of the batch is fresh (each first record
+counted once) the whole batch is handed to it first, in each partition's order; if it raises,
+nothing of it was applied and the batch is tried record by record as above, where each record
+meets its own fate (handled, parked, dead-lettered, retried). A process that dies while applying
+a batch together finds its runs counted twice at the next poll, so they go record by record.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Protocol
 
+from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage
 from casia_runtime.sweeper import Handler
+from casia_telemetry.metrics import MESSAGE_HANDLING_SECONDS, MESSAGES_HANDLED
+
+log = get_logger(__name__)
+
+BatchHandler = Callable[[Sequence[InboundMessage]], Awaitable[None]]
+"""Applies messages in one unit of work, each partition's in order: all of them, or (raising)
+none."""
 
 
 class Progress(Protocol):
@@ -47,19 +64,57 @@ class Guard(Protocol):
     ) -> Exception | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Handling:
+    """How a topic's records are applied: one at a time by ``each``; if ``together`` is given, a
+    batch of them in one unit of work first."""
+
+    each: Handler
+    together: BatchHandler | None = None
+
+
 async def consume_batch(
-    guard: Guard, messages: Sequence[InboundMessage], handler: Handler, *, progress: Progress
+    guard: Guard, messages: Sequence[InboundMessage], handler: Handler | Handling, *, progress: Progress
 ) -> None:
     """Returns once each record is settled (handled, parked or dead-lettered) or its partition
     rewound to a record to try again; only a cancellation, at shutdown, ends it sooner (the
-    batch is then delivered again from each partition's last commit)."""
-    runs = [list(run) for _, run in groupby(sorted(messages, key=_place), key=_partition)]
-    await asyncio.gather(*(_consume_run(guard, run, handler, progress) for run in runs))
+    batch is then delivered again from each partition's last commit). A ``together`` handler is
+    offered the whole batch first (see the module's docstring)."""
+    handling = handler if isinstance(handler, Handling) else Handling(handler)
+    together = handling.together
+    ordered = sorted(messages, key=_place)
+    runs = [list(run) for _, run in groupby(ordered, key=_partition)]
+    tries = await asyncio.gather(*(_counted(guard, run[0]) for run in runs))
+    fresh = set(tries) == {1}
+    if together is not None and len(ordered) > 1 and fresh and await _applied_together(together, ordered):
+        return
+    await asyncio.gather(
+        *(
+            _consume_run(guard, run, handling.each, progress, tries=t)
+            for run, t in zip(runs, tries, strict=True)
+        )
+    )
 
 
-async def _consume_run(guard: Guard, run: list[InboundMessage], handler: Handler, progress: Progress) -> None:
-    """One partition's records of the batch, in order."""
-    tries = await _counted(guard, run[0])
+async def _applied_together(together: BatchHandler, messages: list[InboundMessage]) -> bool:
+    """Whether ``together`` applied every message; False (nothing applied) if it raised."""
+    started = time.perf_counter()
+    try:
+        await together(messages)
+    except Exception as error:
+        log.info("batch.one_by_one", records=len(messages), error=repr(error))
+        return False
+    share = (time.perf_counter() - started) / len(messages)
+    for message in messages:  # each message is timed at its share of the batch
+        MESSAGE_HANDLING_SECONDS.labels(topic=message.topic).observe(share)
+        MESSAGES_HANDLED.labels(topic=message.topic, outcome="handled").inc()
+    return True
+
+
+async def _consume_run(
+    guard: Guard, run: list[InboundMessage], handler: Handler, progress: Progress, *, tries: int
+) -> None:
+    """One partition's records of the batch, in order; the first already counted (``tries``)."""
     one_by_one = tries > 1
     for position, message in enumerate(run):
         attempts = tries if position == 0 else await _counted(guard, message) if one_by_one else 1

@@ -35,7 +35,7 @@ from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.attempts import AttemptLog, InProcessAttemptLog, MongoAttemptLog
-from casia_runtime.batches import consume_batch
+from casia_runtime.batches import BatchHandler, Handling, consume_batch
 from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
@@ -43,17 +43,20 @@ from casia_runtime.messages import InboundMessage
 from casia_runtime.mongo import Document
 from casia_runtime.outbox import Publisher
 from casia_runtime.parking import InProcessParkingLot, MongoParkingLot, ParkingLot
-from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, handling, place_of
+from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, handling, in_its_trace, place_of
 from casia_telemetry.metrics import MESSAGES_HANDLED
 
 # NotYet and PoisonMessage are re-exported: handlers raise them.
 __all__ = [
     "AttemptsExhausted",
+    "BatchHandler",
     "ConsumerState",
     "GuardedConsumer",
     "Handler",
+    "Handling",
     "NotYet",
     "PoisonMessage",
+    "in_its_trace",
     "inbound",
     "raw_body",
     "subscribe_guarded",
@@ -215,7 +218,7 @@ class GuardedConsumer:
 
 
 def subscribe_guarded(
-    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handler: Handler, consumers: int
+    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handler: Handler | Handling, consumers: int
 ) -> None:
     """How every service consumes a topic, in the consumer group named after the service.
 
@@ -226,13 +229,18 @@ def subscribe_guarded(
     only once the records are handled (a batch interrupted is delivered again from there), bodies
     reach ``handler`` undecoded, a new group starts at the earliest record, and ``guard`` bounds
     the retries and parks what came too early (its sweeper hands it back to ``handler`` later).
+    A :class:`~casia_runtime.batches.Handling` with a ``together`` handler also applies a poll's
+    records in one unit of work while nothing goes wrong (see :mod:`casia_runtime.batches`).
     """
-    guard.register(topic, handler)
+    handlers = handler if isinstance(handler, Handling) else Handling(handler)
+    guard.register(topic, handlers.each)
     for _ in range(consumers):
-        _subscribe_batches(broker, topic, guard=guard, handler=handler)
+        _subscribe_batches(broker, topic, guard=guard, handlers=handlers)
 
 
-def _subscribe_batches(broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handler: Handler) -> None:
+def _subscribe_batches(
+    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handlers: Handling
+) -> None:
     @broker.subscriber(
         topic,
         group_id=guard.service,
@@ -247,7 +255,8 @@ def _subscribe_batches(broker: KafkaBroker, topic: str, *, guard: GuardedConsume
         raw = message.raw_message  # a tuple of records from Kafka, a list from TestKafkaBroker
         records = raw if isinstance(raw, tuple | list) else (raw,)
         progress = _ConsumerProgress(message.consumer)
-        await consume_batch(guard, [inbound(record) for record in records], handler, progress=progress)
+        messages = [inbound(record) for record in records]
+        await consume_batch(guard, messages, handlers, progress=progress)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ Kafka only after the transaction, so a crash in between means a redelivery, neve
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -24,9 +25,20 @@ class Inbox:
         """Whether the message was applied: within ``session``, or as committed when None."""
         return await self._collection.find_one({"_id": message_id}, session=session) is not None
 
+    async def seen_among(self, message_ids: Collection[str], *, session: Session) -> set[str]:
+        """Which of ``message_ids`` were applied, as ``session`` sees them (one query)."""
+        found = self._collection.find({"_id": {"$in": list(message_ids)}}, {"_id": 1}, session=session)
+        return {document["_id"] async for document in found}
+
     async def record(self, message_id: str, *, at: datetime, session: Session) -> None:
         """Record the message as applied; a concurrent duplicate aborts its transaction."""
         await self._collection.insert_one({"_id": message_id, "applied_at": at}, session=session)
+
+    async def record_all(self, applied: Mapping[str, datetime], *, session: Session) -> None:
+        """Record each message of ``applied`` as applied when it says (one bulk write)."""
+        if applied:
+            documents = [{"_id": message_id, "applied_at": at} for message_id, at in applied.items()]
+            await self._collection.insert_many(documents, session=session)
 
 
 async def create_inbox_indexes(collection: AsyncCollection[Document]) -> None:

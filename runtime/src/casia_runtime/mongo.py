@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -19,6 +19,7 @@ T = TypeVar("T")
 Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
 Session = AsyncClientSession
+DUPLICATE_KEY: Final = 11000
 
 
 def make_mongo_client(settings: RuntimeSettings) -> MongoClient:
@@ -89,11 +90,17 @@ def first_writer_wins(what: str) -> Iterator[None]:
     :mod:`casia_runtime.ports` says.
 
     A duplicate labelled TransientTransactionError is left alone: the driver re-runs the whole
-    transaction, which then sees the winner's write.
+    transaction, which then sees the winner's write. A bulk write (``insert_many``) reports its
+    duplicates as write errors of code 11000: the same.
     """
     try:
         yield
     except DuplicateKeyError as error:
         if error.has_error_label("TransientTransactionError"):
+            raise
+        raise ConcurrentChange(what) from error
+    except BulkWriteError as error:
+        codes = {failure.get("code") for failure in error.details.get("writeErrors", [])}
+        if codes != {DUPLICATE_KEY} or error.has_error_label("TransientTransactionError"):
             raise
         raise ConcurrentChange(what) from error

@@ -39,9 +39,10 @@ class RuntimeSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    consumers_per_topic: int = Field(default=4, ge=1)
-    """Kafka consumers per subscribed topic in one process. Each owns some partitions and handles
-    them in order, so a case's messages stay ordered while different cases proceed in parallel."""
+    consumers_per_topic: int = Field(default=1, ge=1)
+    """Kafka consumers per subscribed topic in one process. Each owns some partitions and takes a
+    poll's records as one batch, its partitions in parallel and each partition in order; one is
+    enough to keep a process busy, and more only split the batches and add idle polling."""
 
     dead_letter_after_attempts: int = Field(default=5, ge=1)
     """A message that fails this many times in a row goes to the service's dead-letter topic."""

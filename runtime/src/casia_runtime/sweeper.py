@@ -124,17 +124,22 @@ def place_of(message: InboundMessage) -> dict[str, object]:
 
 @contextmanager
 def handling(message: InboundMessage) -> Iterator[None]:
-    """Around one handler call: its span (a child of the span that wrote the message, so a
-    case's journey stays one trace) and its duration, whatever the outcome."""
+    """Around one handler call: its span (:func:`in_its_trace`) and its duration, whatever the
+    outcome."""
     started = time.perf_counter()
     try:
-        with consuming(
-            message.topic,
-            message.headers,
-            key=message.key,
-            partition=message.partition,
-            offset=message.offset,
-        ):
+        with in_its_trace(message):
             yield
     finally:
         MESSAGE_HANDLING_SECONDS.labels(topic=message.topic).observe(time.perf_counter() - started)
+
+
+@contextmanager
+def in_its_trace(message: InboundMessage) -> Iterator[None]:
+    """Around the work on one message: its span, a child of the span that wrote the message, so
+    what the work writes (its outbox messages) continues a case's journey as one trace. A batch
+    handler opens one around each message it applies."""
+    with consuming(
+        message.topic, message.headers, key=message.key, partition=message.partition, offset=message.offset
+    ):
+        yield

@@ -10,8 +10,10 @@ ConcurrentChange.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from casia_read_models import StoredCommandOutcome
 from casia_runtime.ports import ConcurrentChange
@@ -23,6 +25,8 @@ from casia_runtime.testing.memory import (
     TableView,
 )
 from casia_workflow.domain import Case, CaseNumber, information_deadline
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,16 @@ class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
             session.outbox,
             session.inbox,
         )
+
+    async def run_batch(
+        self,
+        work: Callable[[InMemoryTransaction], Awaitable[T]],
+        *,
+        message_ids: Collection[str],
+        case_numbers: Collection[CaseNumber],
+    ) -> T:
+        """One transaction, as :meth:`run` (nothing to read ahead in memory)."""
+        return await self.run(work)
 
     async def due_for_closure(self, *, now: datetime, limit: int) -> list[CaseNumber]:
         due = [

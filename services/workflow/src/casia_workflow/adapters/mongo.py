@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_read_models import StoredCase, StoredCommandOutcome
@@ -30,16 +31,37 @@ class CaseStore:
         found = await self._cases.find_one({"_id": case_number}, session=session)
         return from_stored(StoredCase.from_document(found)) if found else None
 
+    async def get_all(self, case_numbers: Collection[str], *, session: Session) -> dict[CaseNumber, Case]:
+        """The stored cases among ``case_numbers``, by number (one query)."""
+        found = self._cases.find({"_id": {"$in": list(case_numbers)}}, session=session)
+        return {CaseNumber(doc["_id"]): from_stored(StoredCase.from_document(doc)) async for doc in found}
+
     async def add(self, case: Case, *, session: Session) -> None:
-        with first_writer_wins(case.number):
-            await self._cases.insert_one(to_stored(case).to_document(), session=session)
+        await self.add_all([case], session=session)
+
+    async def add_all(self, cases: Sequence[Case], *, session: Session) -> None:
+        """Store new cases (one bulk write); ConcurrentChange if a number is already stored."""
+        if not cases:
+            return
+        with first_writer_wins(", ".join(case.number for case in cases)):
+            await self._cases.insert_many([to_stored(case).to_document() for case in cases], session=session)
 
     async def replace(self, case: Case, *, expected_version: int, session: Session) -> None:
-        result = await self._cases.replace_one(
-            {"_id": case.number, "version": expected_version}, to_stored(case).to_document(), session=session
-        )
-        if result.matched_count != 1:
-            raise ConcurrentChange(case.number)
+        await self.replace_all({expected_version: case}.items(), session=session)
+
+    async def replace_all(self, replacements: Iterable[tuple[int, Case]], *, session: Session) -> None:
+        """Store each case over the stored one with its number, which must still be at the
+        expected version given with it (one bulk write); ConcurrentChange otherwise."""
+        pairs = list(replacements)
+        if not pairs:
+            return
+        writes = [
+            ReplaceOne({"_id": case.number, "version": expected}, to_stored(case).to_document())
+            for expected, case in pairs
+        ]
+        result = await self._cases.bulk_write(writes, ordered=True, session=session)
+        if result.matched_count != len(writes):
+            raise ConcurrentChange(", ".join(case.number for _, case in pairs))
 
     async def due_for_closure(self, *, now: datetime, limit: int) -> list[CaseNumber]:
         """Numbers of cases whose information deadline has passed (the timer's work list).
@@ -68,8 +90,14 @@ class OutcomeStore:
         self._outcomes = db[StoredCommandOutcome.COLLECTION]
 
     async def record(self, outcome: StoredCommandOutcome, *, session: Session) -> None:
-        with first_writer_wins(outcome.command_id):
-            await self._outcomes.insert_one(outcome.to_document(), session=session)
+        await self.record_all([outcome], session=session)
+
+    async def record_all(self, outcomes: Sequence[StoredCommandOutcome], *, session: Session) -> None:
+        """Record outcomes (one bulk write); ConcurrentChange if one was already recorded."""
+        if not outcomes:
+            return
+        with first_writer_wins(", ".join(outcome.command_id for outcome in outcomes)):
+            await self._outcomes.insert_many([outcome.to_document() for outcome in outcomes], session=session)
 
 
 async def create_case_indexes(db: AsyncDatabase[Document]) -> None:

@@ -12,12 +12,15 @@ The MongoDB implementation lives in ``adapters/``; the in-memory fakes in ``test
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
-from typing import Protocol, TypeAlias
+from typing import Protocol, TypeVar
 
 from casia_read_models import StoredCommandOutcome
 from casia_runtime import ports
 from casia_workflow.domain import Case, CaseNumber
+
+T = TypeVar("T")
 
 
 class CaseRepository(Protocol):
@@ -56,8 +59,26 @@ class Transaction(ports.MessageTransaction, Protocol):
     def outcomes(self) -> CommandOutcomes: ...
 
 
-Transactions: TypeAlias = ports.Transactions[Transaction]
-"""Runs a use case's work in one :class:`Transaction` (see :class:`casia_runtime.ports.Transactions`)."""
+class Transactions(ports.Transactions[Transaction], Protocol):
+    """Runs a use case's work in one :class:`Transaction` (see :class:`casia_runtime.ports.Transactions`)."""
+
+    async def run_batch(
+        self,
+        work: Callable[[Transaction], Awaitable[T]],
+        *,
+        message_ids: Collection[str],
+        case_numbers: Collection[CaseNumber],
+    ) -> T:
+        """Run the work of many messages in one transaction, as :meth:`run` runs one's.
+
+        The same semantics (every read sees the transaction's own writes; a stale version, a
+        duplicate number or message id raises ConcurrentChange; nothing is kept if ``work``
+        raises), for fewer round trips: the inbox records of ``message_ids`` and the cases of
+        ``case_numbers`` may be read ahead in one query each, and the writes held until ``work``
+        returns, then written in one bulk write per collection. Whatever ``work`` reads beyond
+        them is read as :meth:`run` would.
+        """
+        ...
 
 
 class ClosureDeadlines(Protocol):
