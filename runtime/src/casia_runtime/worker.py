@@ -130,6 +130,12 @@ class _DrainingServer(uvicorn.Server):
         return self.should_exit or time.monotonic() - self.draining_since >= self.drain_seconds
 
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle kept-alive connection stays open: longer than clients keep theirs (httpx 5 s,
+browsers and load balancers up to 60 s). With uvicorn's 5 s, equal to httpx's, a client reusing
+a connection at the instant the server closed it lost that request."""
+
+
 def serve(app: Any, settings: Listening) -> None:
     """Run an ASGI app until SIGTERM/SIGINT; our logging config is kept (log_config=None).
 
@@ -158,6 +164,7 @@ def serve(app: Any, settings: Listening) -> None:
         lifespan="on",
         access_log=False,
         headers=[("casia-process", str(os.getpid()))],
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _DrainingServer(config)
     server.run(sockets=[listener])

@@ -15,7 +15,7 @@ from casia_intake.entrypoints.answers import answer
 from casia_intake.entrypoints.bodies import json_or_files
 from casia_intake.entrypoints.content import JSON, MULTIPART, accepts
 from casia_intake.entrypoints.dependencies import Application, RequestId
-from casia_intake.entrypoints.headers import Headers, etag
+from casia_intake.entrypoints.headers import ActionHeaders, Headers, etag
 from casia_intake.entrypoints.identity import Acting, ActingAuthorization
 from casia_intake.entrypoints.lookups import case_of, classification_of, request_context
 from casia_intake.entrypoints.receipt_routes import autorizado_receipts, receipts_of
@@ -34,8 +34,15 @@ router = APIRouter(
 class OpeningHeaders:
     """The headers of the alta: those of every action, and the channel it comes through."""
 
-    actions: Headers
-    x_casia_channel: Annotated[Channel, Header(description="web (the RED portal) or api")] = Channel.API
+    actions: ActionHeaders
+    x_casia_channel: Channel = Channel.API
+
+
+async def opening_headers(
+    actions: Headers,
+    x_casia_channel: Annotated[Channel, Header(description="web (the RED portal) or api")] = Channel.API,
+) -> OpeningHeaders:
+    return OpeningHeaders(actions, x_casia_channel)
 
 
 def case_location(authorization: str, case_number: str) -> str:
@@ -55,7 +62,7 @@ async def open_case(
     request_id: RequestId,
     intake: Application,
     acting: Acting,
-    headers: Annotated[OpeningHeaders, Depends()],
+    headers: Annotated[OpeningHeaders, Depends(opening_headers)],
 ) -> JSONResponse:
     body, files = await read_submission(request, OpenCaseRequest, case_part="case")
     classification, data = classification_of(intake, body)

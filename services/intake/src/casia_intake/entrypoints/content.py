@@ -7,7 +7,7 @@ a body (a POST with nothing to say) passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.message import Message
 from typing import Final
 
@@ -21,11 +21,11 @@ PDF: Final = "application/pdf"
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 
 
-def accepts(*media_types: str) -> Callable[[Request], None]:
+def accepts(*media_types: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency refusing (415) a body whose Content-Type is missing or not one of
     ``media_types`` (``application/json`` also admits ``application/<anything>+json``)."""
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         if request.method not in BODY_METHODS or not _has_body(request):
             return
         media_type = media_type_of(request)

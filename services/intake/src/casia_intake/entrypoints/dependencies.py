@@ -2,6 +2,9 @@
 
 The lifespan (or a test) puts the built :class:`IntakeApp` and the token verifier on
 ``app.state``; routes declare ``app: Application`` instead of reaching for either.
+
+Every dependency of the gateway is an ``async def``, even one that never awaits: FastAPI runs a
+plain function (or a class) in its thread pool, a hop between threads for every request.
 """
 
 from __future__ import annotations
@@ -14,17 +17,17 @@ from casia_intake.auth import TokenVerifier
 from casia_intake.service.application import IntakeApp
 
 
-def _application(request: Request) -> IntakeApp:
+async def _application(request: Request) -> IntakeApp:
     application: IntakeApp = request.app.state.intake
     return application
 
 
-def _request_id(request: Request) -> str:
+async def _request_id(request: Request) -> str:
     request_id: str = request.state.request_id
     return request_id
 
 
-def _verifier(request: Request) -> TokenVerifier:
+async def _verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.verifier
     return verifier
 

@@ -20,15 +20,8 @@ def etag(version: int) -> str:
 
 @dataclass(frozen=True)
 class ActionHeaders:
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$", description="Visible ASCII, 1 to 255"
-        ),
-    ] = None
-    if_match: Annotated[
-        str | None, Header(max_length=64, description='The ETag of the case as read ("7"), or *')
-    ] = None
+    idempotency_key: str | None = None
+    if_match: str | None = None
 
     @property
     def expected_version(self) -> int | None:
@@ -46,4 +39,18 @@ class ActionHeaders:
         return int(match.group(1))
 
 
-Headers = Annotated[ActionHeaders, Depends()]
+async def action_headers(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$", description="Visible ASCII, 1 to 255"
+        ),
+    ] = None,
+    if_match: Annotated[
+        str | None, Header(max_length=64, description='The ETag of the case as read ("7"), or *')
+    ] = None,
+) -> ActionHeaders:
+    return ActionHeaders(idempotency_key, if_match)
+
+
+Headers = Annotated[ActionHeaders, Depends(action_headers)]

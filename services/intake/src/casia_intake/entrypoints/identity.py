@@ -48,7 +48,7 @@ async def current_caller(
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
-def autorizado(caller: CurrentCaller) -> Caller:
+async def autorizado(caller: CurrentCaller) -> Caller:
     if not caller.has_role(Role.AUTORIZADO):
         raise Problem(403, "forbidden", "Acceso no permitido", "Esta operación requiere el rol 'autorizado'.")
     return caller
@@ -57,7 +57,7 @@ def autorizado(caller: CurrentCaller) -> Caller:
 Autorizado = Annotated[Caller, Depends(autorizado)]
 
 
-def tramitador(caller: CurrentCaller) -> Caller:
+async def tramitador(caller: CurrentCaller) -> Caller:
     if not caller.has_role(Role.TRAMITADOR):
         raise Problem(403, "forbidden", "Acceso no permitido", "Esta operación requiere el rol 'tramitador'.")
     return caller
@@ -66,7 +66,7 @@ def tramitador(caller: CurrentCaller) -> Caller:
 Clerk = Annotated[Caller, Depends(tramitador)]
 
 
-def acting_authorization(
+async def acting_authorization(
     caller: Autorizado,
     authorization: Annotated[str, Path(description="Número de autorización RED")],
 ) -> AuthorizationClaim:
@@ -93,7 +93,7 @@ class ActingAutorizado:
     authorization: AuthorizationClaim
 
 
-def acting_autorizado(caller: Autorizado, authorization: ActingAuthorization) -> ActingAutorizado:
+async def acting_autorizado(caller: Autorizado, authorization: ActingAuthorization) -> ActingAutorizado:
     return ActingAutorizado(caller, authorization)
 
 

@@ -95,14 +95,14 @@ def _node_of(intake: IntakeApp, stored: StoredCase) -> CatalogNode | None:
         return None
 
 
-def autorizado_on_case(
+async def autorizado_on_case(
     case_number: str, intake: Application, acting: Acting, request_id: RequestId, headers: Headers
 ) -> OnCase:
     person = PersonRef(nif=acting.caller.nif, name=acting.caller.name)
     return OnCase(intake, person, acting.authorization.number, case_number, (request_id, headers))
 
 
-def clerk_on_case(
+async def clerk_on_case(
     case_number: str, intake: Application, clerk: Clerk, request_id: RequestId, headers: Headers
 ) -> OnCase:
     person = PersonRef(nif=clerk.nif, name=clerk.name)

@@ -36,7 +36,7 @@ same one a well-formed code makes."""
 UNKNOWN_CLIENT: Final = "unknown"
 
 
-def within_verification_rate(request: Request, intake: Application) -> None:
+async def within_verification_rate(request: Request, intake: Application) -> None:
     """Count the request against its client address's limit; 429 problem when over it."""
     client = request.client.host if request.client is not None else UNKNOWN_CLIENT
     wait = intake.verify_limit.admit(client)
