@@ -61,7 +61,7 @@ async def test_a_batch_that_goes_well_costs_one_count_per_partition_and_no_commi
     guard, consumer = Guard(), Consumer()
     batch = [record(0, 10), record(1, 5), record(0, 11), record(1, 6), record(0, 12)]
 
-    await consume_batch(guard, batch, nothing, progress=consumer)
+    await consume_batch(guard, batch, Handling(nothing), progress=consumer)
 
     assert guard.counts == 2
     assert [(p, o) for p, o, _ in guard.tried if p == 0] == [(0, 10), (0, 11), (0, 12)]  # in order
@@ -72,9 +72,8 @@ async def test_a_batch_that_goes_well_costs_one_count_per_partition_and_no_commi
 async def test_a_failing_record_rewinds_its_partition_to_it_and_the_others_go_on() -> None:
     guard, consumer = Guard(failing={(0, 11)}), Consumer()
 
-    await consume_batch(
-        guard, [record(0, 10), record(0, 11), record(0, 12), record(1, 5)], nothing, progress=consumer
-    )
+    batch = [record(0, 10), record(0, 11), record(0, 12), record(1, 5)]
+    await consume_batch(guard, batch, Handling(nothing), progress=consumer)
 
     assert (0, 12, 1) not in guard.tried  # nothing behind it is tried before it
     assert (1, 5, 1) in guard.tried
@@ -85,7 +84,8 @@ async def test_a_run_tried_before_goes_record_by_record_counting_and_committing_
     """The process died in this run: its first record was counted, never committed."""
     guard, consumer = Guard(counted_before={0: (10, 1)}), Consumer()
 
-    await consume_batch(guard, [record(0, 10), record(0, 11), record(0, 12)], nothing, progress=consumer)
+    batch = [record(0, 10), record(0, 11), record(0, 12)]
+    await consume_batch(guard, batch, Handling(nothing), progress=consumer)
 
     assert guard.tried == [(0, 10, 2), (0, 11, 1), (0, 12, 1)]
     assert guard.counts == 3
@@ -96,10 +96,10 @@ async def test_a_record_failing_every_time_is_counted_up_at_each_poll() -> None:
     """Each poll brings the rewound record back first: its count grows, so the guard's limit
     (dead letters after max_attempts) is reached as for a record consumed alone."""
     guard, consumer = Guard(failing={(0, 11)}), Consumer()
-    await consume_batch(guard, [record(0, 10), record(0, 11)], nothing, progress=consumer)
+    await consume_batch(guard, [record(0, 10), record(0, 11)], Handling(nothing), progress=consumer)
     for _ in range(3):
         await consume_batch(
-            guard, [record(0, consumer.rewound[0]), record(0, 12)], nothing, progress=consumer
+            guard, [record(0, consumer.rewound[0]), record(0, 12)], Handling(nothing), progress=consumer
         )
 
     assert [attempts for _, offset, attempts in guard.tried if offset == 11] == [1, 1, 2, 3]

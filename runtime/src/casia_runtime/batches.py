@@ -74,13 +74,12 @@ class Handling:
 
 
 async def consume_batch(
-    guard: Guard, messages: Sequence[InboundMessage], handler: Handler | Handling, *, progress: Progress
+    guard: Guard, messages: Sequence[InboundMessage], handling: Handling, *, progress: Progress
 ) -> None:
     """Returns once each record is settled (handled, parked or dead-lettered) or its partition
     rewound to a record to try again; only a cancellation, at shutdown, ends it sooner (the
     batch is then delivered again from each partition's last commit). A ``together`` handler is
     offered the whole batch first (see the module's docstring)."""
-    handling = handler if isinstance(handler, Handling) else Handling(handler)
     together = handling.together
     ordered = sorted(messages, key=_place)
     runs = [list(run) for _, run in groupby(ordered, key=_partition)]
