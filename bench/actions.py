@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
+from bench.clients import clients_of, each_in_turn
 from bench.open_cases import BODY, machine, summary
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
@@ -77,26 +78,23 @@ def tokens() -> tuple[str, dict[str, str], dict[str, str]]:
 
 
 async def stage(
-    client: httpx.AsyncClient,
+    clients: Sequence[httpx.AsyncClient],
     paths: list[str],
     headers: dict[str, str],
     body: dict[str, Any] | None,
-    *,
-    concurrency: int,
 ) -> dict[str, Any]:
+    """POST ``body`` to each of ``paths``, as many at once as there are ``clients``."""
     latencies: list[float] = []
     statuses: list[int] = []
-    gate = asyncio.Semaphore(concurrency)
 
-    async def one(path: str) -> None:
-        async with gate:
-            began = time.perf_counter()
-            response = await client.post(path, json=body, headers=headers)
-            latencies.append(time.perf_counter() - began)
-            statuses.append(response.status_code)
+    async def one(client: httpx.AsyncClient, path: str) -> None:
+        began = time.perf_counter()
+        response = await client.post(path, json=body, headers=headers)
+        latencies.append(time.perf_counter() - began)
+        statuses.append(response.status_code)
 
     began = time.perf_counter()
-    await asyncio.gather(*(one(path) for path in paths))
+    await each_in_turn(clients, paths, one)
     return summary(latencies, statuses, time.perf_counter() - began)
 
 
@@ -107,18 +105,14 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     cases_path, autorizado, clerk = tokens()
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=args.gateway, timeout=60.0, limits=limits) as client:
-        gate = asyncio.Semaphore(args.concurrency)
+    async with clients_of(args.gateway, args.concurrency) as clients:
+        numbers: list[str] = []
 
-        async def opened() -> str:
-            async with gate:
-                number: str = (await client.post(cases_path, json=BODY, headers=autorizado)).json()[
-                    "case_number"
-                ]
-                return number
+        async def opened(client: httpx.AsyncClient, _: int) -> None:
+            response = await client.post(cases_path, json=BODY, headers=autorizado)
+            numbers.append(response.raise_for_status().json()["case_number"])
 
-        numbers = await asyncio.gather(*(opened() for _ in range(args.cases)))
+        await each_in_turn(clients, range(args.cases), opened)
         results = {}
         for action, who, suffix, body in ANSWERED:
             is_clerk = who == "clerk"
@@ -126,9 +120,7 @@ async def main() -> None:
                 f"/v1/backoffice/cases/{n}/{suffix}" if is_clerk else f"{cases_path}/{n}/{suffix}"
                 for n in numbers
             ]
-            results[action] = await stage(
-                client, paths, clerk if is_clerk else autorizado, body, concurrency=args.concurrency
-            )
+            results[action] = await stage(clients, paths, clerk if is_clerk else autorizado, body)
     print(
         json.dumps(
             {

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench.clients import clients_of
 from bench.open_cases import machine, open_many
 from pymongo import AsyncMongoClient
 
@@ -96,13 +97,12 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
     settings = Settings.from_env()
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=args.gateway, timeout=60.0, limits=limits) as client:
-        path, headers = await consented_authorization(client, settings)
-        await open_many(client, path, headers, count=20, concurrency=4)  # warm-up, not reported
+    async with clients_of(args.gateway, args.concurrency) as clients:
+        path, headers = await consented_authorization(clients[0], settings)
+        await open_many(clients, path, headers, count=2 * args.concurrency)  # warm-up, not reported
         await until_quiet(IntakeSettings())
         before, client_before = stack_cpu(settings), client_cpu()
-        opened = await open_many(client, path, headers, count=args.cases, concurrency=args.concurrency)
+        opened = await open_many(clients, path, headers, count=args.cases)
         draining = await until_quiet(IntakeSettings())
         after, client_after = stack_cpu(settings), client_cpu()
     spent = {name: after[name] - before[name] for name in after if name in before}

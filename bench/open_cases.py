@@ -16,10 +16,12 @@ import os
 import platform
 import secrets
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
+from bench.clients import clients_of, each_in_turn
 
 from casia_intake.auth import AuthorizationClaim, Claims, Role, mint_dev_token
 from casia_local.auth import dev_secret
@@ -66,21 +68,20 @@ def summary(latencies: list[float], statuses: list[int], wall: float) -> dict[st
 
 
 async def open_many(
-    client: httpx.AsyncClient, path: str, headers: dict[str, str], *, count: int, concurrency: int
+    clients: Sequence[httpx.AsyncClient], path: str, headers: dict[str, str], *, count: int
 ) -> dict[str, Any]:
+    """Open ``count`` consultas at ``path``, as many at once as there are ``clients``."""
     latencies: list[float] = []
     statuses: list[int] = []
-    gate = asyncio.Semaphore(concurrency)
 
-    async def one() -> None:
-        async with gate:
-            began = time.perf_counter()
-            response = await client.post(path, json=BODY, headers=headers)
-            latencies.append(time.perf_counter() - began)
-            statuses.append(response.status_code)
+    async def one(client: httpx.AsyncClient, _: int) -> None:
+        began = time.perf_counter()
+        response = await client.post(path, json=BODY, headers=headers)
+        latencies.append(time.perf_counter() - began)
+        statuses.append(response.status_code)
 
     began = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(count)))
+    await each_in_turn(clients, range(count), one)
     return summary(latencies, statuses, time.perf_counter() - began)
 
 
@@ -98,13 +99,10 @@ async def main() -> None:
     token = mint_dev_token(dev_secret(Settings.from_env()), claims, now=int(time.time()), ttl_seconds=3600)
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/v1/authorizations/{authorization.number}/cases"
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=args.gateway, timeout=60.0, limits=limits) as client:
-        await open_many(client, path, headers, count=20, concurrency=4)  # warm-up, not reported
-        sequential = await open_many(client, path, headers, count=args.sequential, concurrency=1)
-        concurrent = await open_many(
-            client, path, headers, count=args.concurrent, concurrency=args.concurrency
-        )
+    async with clients_of(args.gateway, args.concurrency) as clients:
+        await open_many(clients[:4], path, headers, count=20)  # warm-up, not reported
+        sequential = await open_many(clients[:1], path, headers, count=args.sequential)
+        concurrent = await open_many(clients, path, headers, count=args.concurrent)
     print(
         json.dumps(
             {
