@@ -23,6 +23,7 @@ one record on its own (tests, tools).
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -56,6 +57,7 @@ __all__ = [
     "Handling",
     "NotYet",
     "PoisonMessage",
+    "consumer_name",
     "in_its_trace",
     "inbound",
     "raw_body",
@@ -70,6 +72,17 @@ MAX_RETRY_PAUSE_SECONDS = 5.0
 MAX_BATCH_RECORDS = 200
 BATCH_WAIT_MS = 100
 """How long a poll waits for records when there are none (it returns at once when there are)."""
+
+
+_CONSUMER: ContextVar[str | None] = ContextVar("casia_consumer", default=None)
+
+
+def consumer_name() -> str | None:
+    """The Kafka consumer of this process whose records are being handled here (the topic and
+    which of its consumers); None outside a subscriber. The same for every batch, retry and
+    partition that consumer handles, different for any other consumer of the process: what a
+    claim made on the consumer's behalf is held by (a task's name changes with every batch)."""
+    return _CONSUMER.get()
 
 
 async def raw_body(message: Any) -> bytes:
@@ -234,12 +247,12 @@ def subscribe_guarded(
     """
     handlers = handler if isinstance(handler, Handling) else Handling(handler)
     guard.register(topic, handlers.each)
-    for _ in range(consumers):
-        _subscribe_batches(broker, topic, guard=guard, handlers=handlers)
+    for which in range(consumers):
+        _subscribe_batches(broker, topic, guard=guard, handlers=handlers, name=f"{topic}#{which}")
 
 
 def _subscribe_batches(
-    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handlers: Handling
+    broker: KafkaBroker, topic: str, *, guard: GuardedConsumer, handlers: Handling, name: str
 ) -> None:
     @broker.subscriber(
         topic,
@@ -256,7 +269,11 @@ def _subscribe_batches(
         records = raw if isinstance(raw, tuple | list) else (raw,)
         progress = _ConsumerProgress(message.consumer)
         messages = [inbound(record) for record in records]
-        await consume_batch(guard, messages, handlers, progress=progress)
+        handling_as = _CONSUMER.set(name)  # the tasks the batch starts inherit it
+        try:
+            await consume_batch(guard, messages, handlers, progress=progress)
+        finally:
+            _CONSUMER.reset(handling_as)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,9 @@ class Inbox:
         """Whether the message was applied: within ``session``, or as committed when None."""
         return await self._collection.find_one({"_id": message_id}, session=session) is not None
 
-    async def seen_among(self, message_ids: Collection[str], *, session: Session) -> set[str]:
-        """Which of ``message_ids`` were applied, as ``session`` sees them (one query)."""
+    async def seen_among(self, message_ids: Collection[str], *, session: Session | None = None) -> set[str]:
+        """Which of ``message_ids`` were applied, as ``session`` sees them or as committed when
+        None (one query)."""
         found = self._collection.find({"_id": {"$in": list(message_ids)}}, {"_id": 1}, session=session)
         return {document["_id"] async for document in found}
 

@@ -42,6 +42,11 @@ class Inbox(Protocol):
         """Mark the message as applied. Raises ConcurrentChange if it already was."""
         ...
 
+    async def record_all(self, message_ids: Sequence[str], *, at: datetime) -> None:
+        """Mark every message of ``message_ids`` as applied (one write). Raises ConcurrentChange
+        if one of them already was."""
+        ...
+
 
 class MessageTransaction(Protocol):
     """What every unit of work that applies a message has: the outbox and the inbox. A service's

@@ -62,3 +62,7 @@ class SessionInbox:
     async def record(self, message_id: str, *, at: datetime) -> None:
         with first_writer_wins(message_id):
             await self.inbox.record(message_id, at=at, session=self.session)
+
+    async def record_all(self, message_ids: Sequence[str], *, at: datetime) -> None:
+        with first_writer_wins(", ".join(message_ids)):
+            await self.inbox.record_all(dict.fromkeys(message_ids, at), session=self.session)

@@ -12,7 +12,7 @@ transaction, each at once, as one atomic write.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
@@ -121,6 +121,9 @@ class InMemoryContacts:
     async def get(self, authorization_number: str) -> Contact:
         return self.stored.get(authorization_number, Contact(email=None, consent=False))
 
+    async def get_all(self, authorization_numbers: Collection[str]) -> dict[str, Contact]:
+        return {number: await self.get(number) for number in authorization_numbers}
+
 
 @dataclass(frozen=True)
 class InMemoryDeliveries:
@@ -140,6 +143,10 @@ class InMemoryDeliveries:
                 reason=outcome.reason,
             ),
         )
+
+    async def finish_all(self, ended: Sequence[tuple[Notice, Outcome]], *, at: datetime) -> None:
+        for notice, outcome in ended:
+            await self.finish(notice, outcome, at=at)
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,11 @@ class InMemoryStore(InMemoryTransactions[InMemoryTransaction]):
         )
         self.rows[notice.notice_id] = claimed
         return claimed
+
+    async def claim_all(
+        self, notices: Sequence[Notice], *, owner: str, at: datetime, until: datetime
+    ) -> list[DeliveryRow]:
+        return [await self.claim(notice, owner=owner, at=at, until=until) for notice in notices]
 
     async def mark_sent(self, notice_id: str, *, owner: str, at: datetime) -> bool:
         if self.marks_failing > 0:

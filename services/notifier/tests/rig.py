@@ -26,6 +26,7 @@ from .messages import as_received, new_authorization
 
 MAX_ATTEMPTS = 3
 LEASE = timedelta(seconds=20)
+SENDERS = 4
 PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 """Where the gateway is reached (the settings' default): receipt notices link there."""
 RENDERER = NoticeRenderer(timezone="Europe/Madrid", public_base_url=PUBLIC_BASE_URL)  # one Environment
@@ -67,6 +68,7 @@ class Rig:
             clock=self.clock,
             on_commit=lambda: self.commits.append(1),
             max_attempts=MAX_ATTEMPTS,
+            senders=SENDERS,
         )
 
     def _pause(self, owner: str) -> Callable[[float], Awaitable[None]]:
@@ -87,6 +89,12 @@ class Rig:
         authorization = new_authorization()
         self.contacts.put(authorization, email=email, consent=consent)
         return authorization
+
+    async def receive_together(self, *events: Message) -> list[InboundMessage]:
+        """``events`` as one poll brings them to the consumer, handed together."""
+        messages = [as_received(data) for data in events]
+        await self.notifier.handle_together(messages)
+        return messages
 
     async def receive(self, data: Message) -> InboundMessage:
         message = as_received(data)

@@ -15,7 +15,7 @@ row sees it moved and re-runs.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -91,6 +91,10 @@ class InMemoryInbox:
             raise ConcurrentChange(message_id)
         self.applied.put(message_id, at)
 
+    async def record_all(self, message_ids: Sequence[str], *, at: datetime) -> None:
+        for message_id in message_ids:
+            await self.record(message_id, at=at)
+
     def conflicts(self) -> bool:
         return self.applied.conflicts()
 
@@ -153,6 +157,10 @@ class InMemoryTransactions(ABC, Generic[TransactionT]):
     async def seen(self, message_id: str) -> bool:
         """Whether a committed transaction recorded the message (read outside any transaction)."""
         return message_id in self.inbox
+
+    async def seen_among(self, message_ids: Collection[str]) -> set[str]:
+        """Which of ``message_ids`` a committed transaction recorded (outside any transaction)."""
+        return {message_id for message_id in message_ids if message_id in self.inbox}
 
     async def relayed(self) -> list[OutboundMessage]:
         """Every committed outbox entry, in the order the relay publishes them."""

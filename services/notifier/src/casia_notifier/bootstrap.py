@@ -20,6 +20,7 @@ from casia_notifier.service.ports import Mailer
 from casia_notifier.settings import NotifierSettings
 from casia_runtime.clock import Clock, utc_now_ms
 from casia_runtime.connections import Connections
+from casia_runtime.consumer import consumer_name
 from casia_runtime.mongo import Document
 from casia_runtime.worker import build_worker, instance_id
 
@@ -68,6 +69,7 @@ def notifier_over(
         clock=clock,
         on_commit=on_commit,
         max_attempts=settings.max_send_attempts,
+        senders=settings.smtp_sessions,
     )
 
 
@@ -82,9 +84,12 @@ def indexes_of(db: AsyncDatabase[Document]) -> Callable[[], Awaitable[None]]:
 
 
 def consumer_id() -> str:
-    """The calling consumer: this process (host:pid) and the asyncio task it runs in. Each Kafka
-    consumer of the process runs its own task and handles its records in it one at a time,
-    retries included, so the id is the same for every retry of a message and no other consumer
-    shares it."""
-    task = asyncio.current_task()
-    return f"{instance_id()}:{task.get_name() if task is not None else 'main'}"
+    """The calling consumer: this process (host:pid) and which of its Kafka consumers
+    (:func:`~casia_runtime.consumer.consumer_name`), so the id is the same for every retry of a
+    message and no other consumer shares it. Outside a subscriber (a tool, a test), the asyncio
+    task it runs in."""
+    name = consumer_name()
+    if name is None:
+        task = asyncio.current_task()
+        name = task.get_name() if task is not None else "main"
+    return f"{instance_id()}:{name}"

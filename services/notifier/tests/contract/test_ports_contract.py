@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 from casia_notifier.service.ports import Contact, Transaction
+from casia_runtime.ports import ConcurrentChange
 from casia_runtime.testing.contracts import OwnWrite, UnitOfWork, UnitOfWorkContract
 
 from ..messages import AT, new_authorization
@@ -94,3 +95,32 @@ async def test_a_changed_contact_is_read_as_it_is_now(backend: Backend) -> None:
 
 async def test_an_authorization_without_a_contact_has_no_address_and_no_consent(backend: Backend) -> None:
     assert await backend.contacts.get(new_authorization()) == Contact(email=None, consent=False)
+
+
+async def test_applied_events_among_many_are_the_recorded_ones(backend: Backend) -> None:
+    recorded, other = str(uuid.uuid4()), str(uuid.uuid4())
+    await record(backend, recorded)
+
+    assert await backend.applied.seen_among([recorded, other]) == {recorded}
+    assert await backend.applied.seen_among([]) == set()
+
+
+async def test_many_events_are_recorded_at_once_or_none_if_one_already_was(backend: Backend) -> None:
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    await backend.transactions.run(lambda tx: tx.inbox.record_all([first, second], at=AT))
+    assert await backend.applied.seen_among([first, second, third]) == {first, second}
+
+    with pytest.raises(ConcurrentChange):
+        await backend.transactions.run(lambda tx: tx.inbox.record_all([third, second], at=AT))
+
+    assert not await backend.applied.seen(third)
+
+
+async def test_contacts_of_many_authorizations_are_read_as_each_alone(backend: Backend) -> None:
+    with_contact, without = new_authorization(), new_authorization()
+    await backend.store_contact(with_contact, Contact(email="gestoria@example.es", consent=True))
+
+    assert await backend.contacts.get_all([with_contact, without]) == {
+        with_contact: Contact(email="gestoria@example.es", consent=True),
+        without: Contact(email=None, consent=False),
+    }

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,9 @@ class SessionDeliveries:
 
     async def finish(self, notice: Notice, outcome: Outcome, *, at: datetime) -> None:
         await self.log.finish(notice, outcome, at=at, session=self.session)
+
+    async def finish_all(self, ended: Sequence[tuple[Notice, Outcome]], *, at: datetime) -> None:
+        await self.log.finish_all(ended, at=at, session=self.session)
 
 
 @dataclass(frozen=True, slots=True)

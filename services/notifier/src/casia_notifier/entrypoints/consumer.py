@@ -6,9 +6,10 @@ from faststream.kafka import KafkaBroker
 
 from casia_contracts import topics
 from casia_notifier.service.delivery import Notifier
-from casia_runtime.consumer import GuardedConsumer, subscribe_guarded
+from casia_runtime.consumer import GuardedConsumer, Handling, subscribe_guarded
 
 
 def subscribe(broker: KafkaBroker, *, notifier: Notifier, guard: GuardedConsumer, consumers: int) -> None:
+    handling = Handling(notifier.handle, together=notifier.handle_together)
     for topic in (topics.CASE_EVENTS, topics.RECEIPT_EVENTS):
-        subscribe_guarded(broker, topic, guard=guard, handler=notifier.handle, consumers=consumers)
+        subscribe_guarded(broker, topic, guard=guard, handler=handling, consumers=consumers)

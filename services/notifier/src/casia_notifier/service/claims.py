@@ -12,7 +12,7 @@ whose SMTP transaction was in flight when its holder died; it repeats the same M
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +25,10 @@ log = get_logger(__name__)
 POLL_SECONDS = 0.2
 """Pause between two reads of a row that another consumer's claim holds, and between two tries
 of a mark that failed."""
+
+
+class ClaimedElsewhere(Exception):
+    """Notices another consumer holds, marked sent or finished: not this batch's to send."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +65,18 @@ class Claims:
                 row = await self._claim(notice, owner)
         return row
 
+    async def take_all(self, notices: Sequence[Notice]) -> list[DeliveryRow]:
+        """Claim every one of ``notices`` (distinct ids) for the calling consumer in one write,
+        each attempt counted; their rows, in order, each claimed by it and neither marked nor
+        finished. Raises ClaimedElsewhere, waiting for nothing, if any of them is not free for it
+        (another's live claim, a mark, an outcome): :meth:`take` deals with such a notice."""
+        owner, at = self.owner(), self.clock()
+        rows = await self.deliveries.claim_all(notices, owner=owner, at=at, until=at + self.lease)
+        taken = [row.notice.notice_id for row in rows if not _sendable(row) or row.claimed_by != owner]
+        if taken:
+            raise ClaimedElsewhere(", ".join(taken))
+        return rows
+
     async def mark_sent(self, claimed: DeliveryRow) -> None:
         """Mark the notice of ``claimed`` (a row :meth:`take` returned claimed by the caller) sent,
         right after the SMTP server accepted it.
@@ -91,6 +107,11 @@ class Claims:
         return row
 
 
+def _sendable(row: DeliveryRow) -> bool:
+    """Pending and not marked sent: what a claim lets its holder hand to SMTP."""
+    return not row.finished and row.sent_at is None
+
+
 def _claimed_by_another(row: DeliveryRow, owner: str) -> bool:
     """Pending, not marked sent, and not the caller's: someone else's claim, live or lapsed."""
-    return not row.finished and row.sent_at is None and row.claimed_by != owner
+    return _sendable(row) and row.claimed_by != owner

@@ -11,47 +11,40 @@ the one path below. Per notice (one event → one notice to the authorization's 
   transaction, so a redelivered event is recognised. The one notice sent twice is one whose SMTP
   transaction was in flight when its sender died (accepted, not yet marked): it is re-sent with
   the same Message-ID (mail systems can collapse the duplicate by that id).
+
+A poll's events take the same path together (:meth:`Notifier.handle_together`): one read of the
+inbox and one of the contacts, one claim write, the mails sent side by side (a case's in order),
+each marked as soon as it is accepted, and one transaction for every outcome.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from casia_contracts import notifications as n
-from casia_contracts.envelope import Causality, RawEvent, build_event
-from casia_contracts.registry import parse_data
 from casia_notifier.service.claims import Claims
-from casia_notifier.service.notices import concerns_the_contact, template_for
+from casia_notifier.service.messages import Received, mail_of, read_notice, report_of
 from casia_notifier.service.ports import (
     AppliedEvents,
     Contact,
     Contacts,
+    DeliveryRow,
     DeliveryStatus,
-    Mail,
     Mailer,
     Notice,
-    NoticeCause,
     Outcome,
     PermanentDeliveryError,
-    RenderedNotice,
     Renderer,
     Transaction,
     Transactions,
 )
 from casia_runtime.clock import Clock
-from casia_runtime.consumer import PoisonMessage
 from casia_runtime.logging import bound_correlation, get_logger
-from casia_runtime.messages import InboundMessage, OutboundMessage
+from casia_runtime.messages import InboundMessage
 from casia_telemetry.metrics import EMAILS
 
 log = get_logger(__name__)
-
-SOURCE = "/casia/notifier"
-NOTICE_NAMESPACE = uuid.UUID("a3c9e1f2-5b7d-4e8a-9c0b-1d2e3f4a5b6c")
 
 NO_CONTACT = Outcome(DeliveryStatus.SKIPPED, "no_contact", "Sin dirección de correo")
 NO_CONSENT = Outcome(DeliveryStatus.SKIPPED, "no_consent", "Sin consentimiento")
@@ -59,26 +52,6 @@ SENT = Outcome(DeliveryStatus.SENT)
 
 Ended = tuple[Notice, Outcome]
 """A notice as it is recorded (its data as sent), and how it ended."""
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    """An event that carries a notice, with the template it is sent with."""
-
-    event: RawEvent
-    data: NoticeCause
-    template: str
-
-    def notice(self, recipient: str | None) -> Notice:
-        return Notice(
-            notice_id=f"{self.event.id}|{self.template}",
-            case_number=self.data.case_number,
-            authorization_number=self.data.authorization_number,
-            template=self.template,
-            cause_event_id=self.event.id,
-            cause_event_type=self.event.type,
-            recipient=recipient,
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +70,8 @@ class Notifier:
     """Called after a commit that wrote an outbox entry (wakes the relay)."""
     max_attempts: int
     """SMTP attempts of one notice before it is recorded as failed."""
+    senders: int = 1
+    """How many mails :meth:`handle_together` hands to the mailer at once."""
 
     async def handle(self, message: InboundMessage) -> None:
         """Send the e-mail an event (a case event, an issued receipt) calls for, once, and report
@@ -113,7 +88,7 @@ class Notifier:
         ``max_attempts`` is raised as is (redelivery retries it, renewing the claim), as is any
         other error. A raise leaves only the claim (and its attempt count) written.
         """
-        received = _read(message)
+        received = read_notice(message)
         if received is None:
             return
         with bound_correlation(received.event.correlationid, case_number=received.data.case_number):
@@ -123,16 +98,41 @@ class Notifier:
             notice = received.notice(contact.email)
             ended = await self._outcome(received, notice, contact)
             if ended is not None:
-                await self._finish(received, *ended)
+                await self._finish([(received, *ended)])
+
+    async def handle_together(self, messages: Sequence[InboundMessage]) -> None:
+        """End the notices of ``messages`` as :meth:`handle` would end each, in fewer round trips.
+
+        Raises when one cannot end here: an unreadable message, a notice claimed by another
+        consumer or marked sent before, a transient SMTP failure, an event another consumer
+        recorded meanwhile. Only claims and marks are written then, and the runtime hands the
+        messages one by one to :meth:`handle`, which renews this consumer's claims, finds the
+        marks and sends no marked notice again (a notice refused for good is tried once more).
+        """
+        events = {r.event.id: r for m in messages if (r := read_notice(m)) is not None}
+        applied = await self.applied.seen_among(events)  # an event delivered twice counts once
+        fresh = [received for event_id, received in events.items() if event_id not in applied]
+        if not fresh:
+            return
+        contacts = await self.contacts.get_all({r.data.authorization_number for r in fresh})
+        notices = [r.notice(contacts[r.data.authorization_number].email) for r in fresh]
+        outcomes = {
+            notice.notice_id: skipped
+            for notice, r in zip(notices, fresh, strict=True)
+            if (skipped := _unreachable(contacts[r.data.authorization_number])) is not None
+        }
+        sending = [(r, n) for r, n in zip(fresh, notices, strict=True) if n.notice_id not in outcomes]
+        outcomes |= await self._deliver_together(sending)
+        ended = [(r, n, outcomes[n.notice_id]) for r, n in zip(fresh, notices, strict=True)]
+        await self._finish(ended)
 
     async def _outcome(self, received: Received, notice: Notice, contact: Contact) -> Ended | None:
-        if not contact.email:
-            return notice, NO_CONTACT
-        if not contact.consent:
-            return notice, NO_CONSENT
-        return await self._deliver(received, notice, recipient=contact.email)
+        skipped = _unreachable(contact)
+        if skipped is not None:
+            return notice, skipped
+        return await self._deliver(received, notice)
 
-    async def _deliver(self, received: Received, notice: Notice, *, recipient: str) -> Ended | None:
+    async def _deliver(self, received: Received, notice: Notice) -> Ended | None:
         """Send under this consumer's claim; None when another consumer recorded the outcome."""
         rendered = self.renderer.render(notice.template, received.data)
         claimed = await self.claims.take(notice)
@@ -142,7 +142,7 @@ class Notifier:
             log.info("notice.already_sent", template=notice.template, attempts=claimed.attempts)
             return claimed.notice, SENT
         try:
-            await self.mailer.send(_mail(notice, rendered, recipient=recipient))
+            await self.mailer.send(mail_of(notice, rendered))
         except PermanentDeliveryError as error:
             return notice, Outcome(DeliveryStatus.FAILED, "refused", str(error))
         except Exception as error:  # any other failure is transient: counted, then retried
@@ -154,83 +154,78 @@ class Notifier:
         log.info("notice.sent", template=notice.template, attempt=claimed.attempts)
         return notice, SENT
 
-    async def _finish(self, received: Received, notice: Notice, outcome: Outcome) -> None:
+    async def _deliver_together(self, sending: list[tuple[Received, Notice]]) -> dict[str, Outcome]:
+        """Each notice of ``sending`` sent under this consumer's claim (all claimed in one write,
+        or ClaimedElsewhere), up to ``senders`` at once and a case's one after the other; its
+        outcome by notice id. A transient failure is raised once every other send has ended."""
+        if not sending:
+            return {}
+        claimed = await self.claims.take_all([notice for _, notice in sending])
+        by_case: dict[str, list[tuple[Received, DeliveryRow]]] = {}
+        for (received, _), row in zip(sending, claimed, strict=True):
+            by_case.setdefault(received.data.case_number, []).append((received, row))
+        limit = asyncio.Semaphore(self.senders)
+
+        async def send_in_order(rows: list[tuple[Received, DeliveryRow]]) -> dict[str, Outcome]:
+            ended = {}
+            for received, row in rows:  # a failure stops the case's later mails
+                async with limit:
+                    ended[row.notice.notice_id] = await self._send_claimed(received, row)
+            return ended
+
+        sent = await asyncio.gather(*map(send_in_order, by_case.values()), return_exceptions=True)
+        outcomes: dict[str, Outcome] = {}
+        for case_outcomes in sent:
+            if isinstance(case_outcomes, BaseException):
+                raise case_outcomes
+            outcomes |= case_outcomes
+        return outcomes
+
+    async def _send_claimed(self, received: Received, claimed: DeliveryRow) -> Outcome:
+        notice = claimed.notice
+        try:
+            await self.mailer.send(mail_of(notice, self.renderer.render(notice.template, received.data)))
+        except PermanentDeliveryError as error:
+            return Outcome(DeliveryStatus.FAILED, "refused", str(error))
+        await self.claims.mark_sent(claimed)  # at once: until this write a crash re-sends it
+        return SENT
+
+    async def _finish(self, ended: list[tuple[Received, Notice, Outcome]]) -> None:
+        """Record every outcome of ``ended`` (each event's own) in one transaction; nothing when a
+        delivery of one of the events recorded it first (ConcurrentChange if that is not every
+        one of them)."""
         at = self.clock()
-        report = _report(received.event, notice, outcome, at=at)
+        reports = [report_of(received.event, notice, outcome, at=at) for received, notice, outcome in ended]
+        event_ids = [received.event.id for received, _, _ in ended]
 
         async def work(tx: Transaction) -> bool:
             # May run more than once (conflicts): everything it does goes through `tx`.
-            if await tx.inbox.seen(received.event.id):
+            if len(event_ids) == 1 and await tx.inbox.seen(event_ids[0]):
                 return False  # a concurrent delivery of the same event recorded it first
-            await tx.deliveries.finish(notice, outcome, at=at)
-            await tx.outbox.add([report])
-            await tx.inbox.record(received.event.id, at=at)
+            await tx.deliveries.finish_all([(notice, outcome) for _, notice, outcome in ended], at=at)
+            await tx.outbox.add(reports)
+            await tx.inbox.record_all(event_ids, at=at)
             return True
 
-        if await self.transactions.run(work):
-            self.on_commit()
+        if not await self.transactions.run(work):
+            return
+        self.on_commit()
+        for received, notice, outcome in ended:
             EMAILS.labels(outcome=outcome.status).inc()
             log.info(
                 "notice.recorded",
+                correlation_id=received.event.correlationid,
+                case_number=notice.case_number,
                 template=notice.template,
                 status=outcome.status,
                 reason_code=outcome.reason_code,
             )
 
 
-def _mail(notice: Notice, rendered: RenderedNotice, *, recipient: str) -> Mail:
-    """The notice's e-mail; its Message-ID derives from the notice, so a re-sent one repeats it."""
-    return Mail(
-        message_id=str(uuid.uuid5(NOTICE_NAMESPACE, notice.notice_id)),
-        recipient=recipient,
-        subject=rendered.subject,
-        body=rendered.body,
-        html=rendered.html,
-    )
-
-
-def _report(cause: RawEvent, notice: Notice, outcome: Outcome, *, at: datetime) -> OutboundMessage:
-    """The ``notification.*`` event of an outcome; its id derives from the notice and status."""
-    common: dict[str, Any] = {
-        "case_number": notice.case_number,
-        "notification_id": notice.notice_id,
-        "cause_event_id": notice.cause_event_id,
-        "cause_event_type": notice.cause_event_type,
-        "authorization_number": notice.authorization_number,
-        "recipient": notice.recipient,
-        "template": notice.template,
-    }
-    data: n.NotificationEvent
-    match outcome.status:
-        case DeliveryStatus.SENT:
-            data = n.NotificationSent(**common)
-        case DeliveryStatus.FAILED:
-            data = n.NotificationFailed(**common, reason=outcome.reason or "error")
-        case _:
-            data = n.NotificationSkipped(**common, reason_code=outcome.reason_code or "skipped")
-    event_id = str(uuid.uuid5(NOTICE_NAMESPACE, f"{notice.notice_id}|{outcome.status}"))
-    envelope = build_event(
-        data, event_id=event_id, source=SOURCE, time=at, causality=Causality.caused_by(cause)
-    )
-    return OutboundMessage.from_envelope(envelope, topic=data.topic, key=data.case_number)
-
-
-def _read(message: InboundMessage) -> Received | None:
-    """The event and its data if it carries a notice; None for the events that do not (no
-    template for their type, or nothing the contact needs to hear of)."""
-    try:
-        event = RawEvent.model_validate_json(message.value)
-    except ValueError as error:
-        raise PoisonMessage(str(error)) from error
-    template = template_for(event.type)
-    if template is None:
-        return None  # not ours to read: ignored without parsing its data
-    try:
-        data = parse_data(event)
-    except ValueError as error:
-        raise PoisonMessage(str(error)) from error
-    if not isinstance(data, NoticeCause):
-        raise PoisonMessage(f"{event.type} is neither a case event nor a receipt")
-    if not concerns_the_contact(data):
-        return None  # e.g. a clerk's refused command: no notice, nothing written
-    return Received(event, data, template)
+def _unreachable(contact: Contact) -> Outcome | None:
+    """Why a notice to ``contact`` is skipped, or None if it can be sent."""
+    if not contact.email:
+        return NO_CONTACT
+    if not contact.consent:
+        return NO_CONSENT
+    return None

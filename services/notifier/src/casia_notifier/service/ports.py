@@ -16,6 +16,7 @@ The MongoDB and SMTP implementations live in ``adapters/``; the in-memory fakes 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -50,6 +51,10 @@ class Contacts(Protocol):
 
         An authorization without a stored contact has no address and no consent.
         """
+        ...
+
+    async def get_all(self, authorization_numbers: Collection[str]) -> dict[str, Contact]:
+        """The contact of each of ``authorization_numbers`` as :meth:`get` reads it (one read)."""
         ...
 
 
@@ -171,6 +176,13 @@ class DeliveryLog(Protocol):
         """
         ...
 
+    async def claim_all(
+        self, notices: Sequence[Notice], *, owner: str, at: datetime, until: datetime
+    ) -> list[DeliveryRow]:
+        """:meth:`claim` for each of ``notices`` (distinct ids), in one write; the rows after it,
+        in the order of ``notices``."""
+        ...
+
     async def mark_sent(self, notice_id: str, *, owner: str, at: datetime) -> bool:
         """Record that the SMTP server accepted the notice at ``at``, if ``owner`` still holds its
         claim (lapsed or not: nobody took it over) and it is pending and not marked yet.
@@ -195,6 +207,10 @@ class DeliveryOutcomes(Protocol):
         """
         ...
 
+    async def finish_all(self, ended: Sequence[tuple[Notice, Outcome]], *, at: datetime) -> None:
+        """:meth:`finish` for each notice of ``ended`` (distinct ids), in one write."""
+        ...
+
 
 class Transaction(ports.MessageTransaction, Protocol):
     """One unit of work: the outcomes, the outbox and the inbox, committed together or not at all."""
@@ -215,4 +231,8 @@ class AppliedEvents(Protocol):
         Read outside any transaction: a quick answer before claiming, which the transaction that
         records the outcome checks again.
         """
+        ...
+
+    async def seen_among(self, event_ids: Collection[str]) -> set[str]:
+        """Which of ``event_ids`` :meth:`seen` would answer True for (one read)."""
         ...

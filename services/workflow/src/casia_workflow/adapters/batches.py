@@ -124,6 +124,10 @@ class BufferedInbox:
         self.applied.add(message_id)
         self.recorded[message_id] = at
 
+    async def record_all(self, message_ids: Sequence[str], *, at: datetime) -> None:
+        for message_id in message_ids:
+            await self.record(message_id, at=at)
+
 
 @dataclass(slots=True)
 class BatchTransaction:
