@@ -27,6 +27,8 @@ BENCHMARKS = {
     "ceilings": "bench.ceilings",
     "open_cases": "bench.open_cases",
     "cpu_per_case": "bench.cpu_per_case",
+    "steady_rate": "bench.steady_rate",
+    "emails": "bench.emails",
     "scale_out": "bench.scale_out",
     "actions": "bench.actions",
     "documents": "bench.documents",

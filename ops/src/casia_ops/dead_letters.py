@@ -35,7 +35,7 @@ class Letter:
 
 async def letters(bootstrap: str, topic: str) -> list[Letter]:
     """Every record the dead-letter ``topic`` holds now, oldest first per partition."""
-    partitions = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic)]
+    partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -56,7 +56,8 @@ async def letters(bootstrap: str, topic: str) -> list[Letter]:
         await consumer.stop()
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[int]:
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    """The partition numbers of ``topic``, as the cluster describes it now."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
