@@ -6,7 +6,9 @@
 - Kafka: 1 KB records produced with ``acks=all`` (idempotent, as the relays produce) and consumed
   back, per second, on a topic of the benchmark's own (deleted after);
 - MinIO: 10 MB objects put per second by 4 threads (MB/s);
-- SMTP: messages per second accepted by the local server over 4 connections.
+- SMTP: messages per second accepted by the local server over 4 connections;
+- HTTP: the running gateway's cheapest route (``/healthz``) answered per second to 64 clients:
+  what one uvicorn + FastAPI process does here before any work of CASIA's.
 
 Each stage of CASIA can then be reported as a fraction of its ceiling. Prints JSON.
 
@@ -27,8 +29,10 @@ from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from bench.clients import clients_of
 from bench.open_cases import machine
 from pymongo import AsyncMongoClient
 
@@ -143,6 +147,23 @@ async def smtp_messages(count: int = 400, connections: int = 4) -> dict[str, Any
     return {"messages_per_s": round(count / (time.monotonic() - started), 1), "connections": connections}
 
 
+async def http_requests(seconds: float, clients: int = 64) -> dict[str, Any]:
+    answered = 0
+    deadline = time.monotonic() + seconds
+
+    async def caller(client: httpx.AsyncClient) -> None:
+        nonlocal answered
+        while time.monotonic() < deadline:
+            (await client.get("/healthz")).raise_for_status()
+            answered += 1
+
+    async with clients_of(os.environ.get("CASIA_GATEWAY_URL", "http://127.0.0.1:8000"), clients) as each:
+        started = time.monotonic()
+        await asyncio.gather(*(caller(client) for client in each))
+        rate = answered / (time.monotonic() - started)
+    return {"gateway_healthz_per_s": round(rate, 1), "clients": clients}
+
+
 async def main(args: argparse.Namespace) -> None:
     report = {
         "benchmark": "ceilings",
@@ -151,6 +172,7 @@ async def main(args: argparse.Namespace) -> None:
         "kafka": await kafka_records(),
         "minio": await asyncio.to_thread(minio_puts),
         "smtp": await smtp_messages(),
+        "http": await http_requests(args.seconds),
     }
     print(json.dumps(report, indent=2))
 
