@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ from casia_local.settings import Settings
 from casia_ops.backlog import until_quiet
 from casia_runtime.messages import OutboundMessage
 
-GATEWAY = "http://127.0.0.1:8000"
+GATEWAY = os.environ.get("CASIA_GATEWAY_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS = "notifications"
 
 

@@ -69,7 +69,7 @@ def notifier_over(
         clock=clock,
         on_commit=on_commit,
         max_attempts=settings.max_send_attempts,
-        senders=settings.smtp_sessions,
+        senders=max(1, settings.smtp_sessions),  # 0 kept sessions still sends, one at a time
     )
 
 

@@ -8,11 +8,15 @@ import uuid
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from casia_notifier.adapters.mailer import SmtpMailer
+from casia_notifier.bootstrap import notifier_over
 from casia_notifier.service.delivery import Notifier
+from casia_notifier.settings import NotifierSettings
 from casia_runtime.mongo import Document
 
 from ..mailpit import received_by
 from ..messages import annulled, as_received
+from ..rig import PUBLIC_BASE_URL
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +68,22 @@ async def test_without_a_contact_the_notice_is_skipped(
         "no_contact",
         "Sin dirección de correo",
     )
+
+
+async def test_a_batch_is_sent_and_recorded_together_even_with_no_session_kept(
+    db: AsyncDatabase[Document],
+) -> None:
+    settings = NotifierSettings(smtp_sessions=0, public_base_url=PUBLIC_BASE_URL)
+    notifier = notifier_over(settings, db=db, mailer=SmtpMailer(settings), on_commit=lambda: None)
+    recipient = f"n-{uuid.uuid4().hex[:8]}@gestoria-pruebas.es"
+    await db.contacts.insert_one({"_id": "7654323", "email": recipient, "consent": True})
+    events = [as_received(annulled("7654323")) for _ in range(3)]
+
+    await notifier.handle_together(events)
+
+    assert len(await received_by(recipient)) == 3
+    rows = await db.notifications.find({}).to_list()
+    assert [(row["status"], row["attempts"]) for row in rows] == [("sent", 1)] * 3
+    assert all(row["sent_at"] is not None for row in rows)
+    assert await db.notifier_outbox.count_documents({}) == 3
+    assert await db.notifier_inbox.count_documents({}) == 3

@@ -97,16 +97,17 @@ async def test_a_notice_refused_for_good_in_a_batch_is_recorded_failed(rig: Rig)
 
 async def test_a_batch_with_a_notice_another_consumer_holds_sends_nothing(rig: Rig) -> None:
     held, free = as_received(annulled(rig.contact())), as_received(annulled(rig.contact()))
-    other = rig.consumer("host-b:202:casia.cases.events.v1#0", RecordingMailer())
-    other.mailer.hold()  # type: ignore[attr-defined]
-    holding = asyncio.create_task(other.handle(held))
-    await other.mailer.handed.wait()  # type: ignore[attr-defined]
+    holders_mailer = RecordingMailer()
+    holders_mailer.hold()
+    holder = rig.consumer("host-b:202:casia.cases.events.v1#0", holders_mailer)
+    holding = asyncio.create_task(holder.handle(held))
+    await holders_mailer.handed.wait()
 
     with pytest.raises(ClaimedElsewhere):
         await rig.notifier.handle_together([held, free])
 
     assert rig.mailer.tried == []
-    other.mailer.release()  # type: ignore[attr-defined]
+    holders_mailer.release()
     await holding
 
 

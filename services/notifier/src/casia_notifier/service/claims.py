@@ -78,14 +78,15 @@ class Claims:
         return rows
 
     async def mark_sent(self, claimed: DeliveryRow) -> None:
-        """Mark the notice of ``claimed`` (a row :meth:`take` returned claimed by the caller) sent,
-        right after the SMTP server accepted it.
+        """Mark the notice of ``claimed`` (a row :meth:`take` or :meth:`take_all` returned claimed
+        by the caller) sent, right after the SMTP server accepted it, on behalf of the claim's
+        holder: the same consumer, even where the send ran in a task of its own.
 
         A failed write is tried again while the claim is live (after that another consumer may
         take the notice over, so the error is raised). A claim found taken over is logged
         (``notice.claim_lost``): the mail went out, and the outcome is recorded all the same.
         """
-        owner, notice_id = self.owner(), claimed.notice.notice_id
+        owner, notice_id = claimed.claimed_by or self.owner(), claimed.notice.notice_id
         while True:
             try:
                 marked = await self.deliveries.mark_sent(notice_id, owner=owner, at=self.clock())
