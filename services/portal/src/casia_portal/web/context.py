@@ -42,7 +42,8 @@ class PortalApp:
         return await self.catalogs.get(self.gateway, person.token)
 
 
-def portal_app(request: Request) -> PortalApp:
+# Every dependency is a coroutine: FastAPI runs a plain function in its thread pool.
+async def portal_app(request: Request) -> PortalApp:
     app: PortalApp = request.app.state.portal
     return app
 
@@ -54,23 +55,23 @@ class SignInRequired(Exception):
     """No session: the person is sent to the sign-in page."""
 
 
-def signed_in(request: Request) -> Visitor:
+async def signed_in(request: Request) -> Visitor:
     found = visitor(request)
     if found is None:
         raise SignInRequired
     return found
 
 
-def autorizado(request: Request) -> Visitor:
+async def autorizado(request: Request) -> Visitor:
     """An autorizado acting under a chosen authorization (else: choose one first)."""
-    found = signed_in(request)
+    found = await signed_in(request)
     if "autorizado" not in found.roles:
         raise PageError(403, "Acceso no permitido", "Esta parte del servicio es para autorizados RED.")
     return found
 
 
-def clerk(request: Request) -> Visitor:
-    found = signed_in(request)
+async def clerk(request: Request) -> Visitor:
+    found = await signed_in(request)
     if not found.is_clerk:
         raise PageError(403, "Acceso no permitido", "Esta parte del servicio es para tramitadores.")
     return found
