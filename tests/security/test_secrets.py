@@ -23,10 +23,8 @@ import hmac
 import json
 import re
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Final
 
@@ -38,6 +36,7 @@ from pydantic import SecretStr
 
 from casia_intake.auth import InvalidToken, TokenVerifier, auth_config
 from casia_intake.settings import IntakeSettings
+from casia_intake.testing import jwks_served
 from casia_local.auth import SECRET_FILE, dev_secret
 from casia_local.settings import Settings
 
@@ -166,35 +165,15 @@ def oidc() -> Iterator[tuple[TokenVerifier, rsa.RSAPrivateKey]]:
     """A gateway's token check in oidc mode, with the dev secret set as well, and an identity
     provider whose JWKS, served on the loopback, holds one RSA key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())) | {"kid": "idp-1", "use": "sig"}
-    document = json.dumps({"keys": [jwk]}).encode()
-
-    class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(document)))
-            self.end_headers()
-            self.wfile.write(document)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    serving.start()
-    settings = IntakeSettings(
-        auth_mode="oidc",
-        auth_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks.json",
-        auth_issuer="https://idp.example",
-        auth_audience="casia",
-        auth_dev_secret=SecretStr(dev_secret(Settings.from_env())),
-    )
-    try:
+    with jwks_served({"idp-1": key}) as url:
+        settings = IntakeSettings(
+            auth_mode="oidc",
+            auth_jwks_url=url,
+            auth_issuer="https://idp.example",
+            auth_audience="casia",
+            auth_dev_secret=SecretStr(dev_secret(Settings.from_env())),
+        )
         yield TokenVerifier(auth_config(settings)), key
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def hs256_by_hand(claims: dict[str, object], key: bytes, header: dict[str, str]) -> str:

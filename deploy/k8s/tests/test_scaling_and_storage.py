@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker
 
 from casia_contracts.topics import CASE_EVENTS, TOPIC_PARTITIONS
 from casia_k8s.toolkit import OVERLAYS
-from casia_runtime.consumer import GuardedConsumer
+from casia_runtime.testing.subscriptions import topics_subscribed
 
 from .conftest import COLD_BUILD_SECONDS
 from .workloads import CONSUMERS, Object, consumers_per_topic, named, of_kind
@@ -24,26 +20,7 @@ BOOTSTRAP = "casia-kafka-bootstrap.casia.svc:9092"
 
 def consumed_topics(service: str) -> set[str]:
     """The topics a service subscribes to, read from its own consumer entrypoint."""
-    module = importlib.import_module(f"casia_{service}.entrypoints.consumer")
-    guard = GuardedConsumer(service=service, dead_letters=SimpleNamespace(), max_attempts=1)
-    (app,) = [
-        name
-        for name in inspect.signature(module.subscribe).parameters
-        if name not in {"broker", "guard", "consumers"}
-    ]
-    module.subscribe(
-        KafkaBroker(),
-        **{app: SimpleNamespace(handle=None, handle_together=None), "guard": guard, "consumers": 1},
-    )
-    return {topic for topic in TOPIC_PARTITIONS if _handles(guard, topic)}
-
-
-def _handles(guard: GuardedConsumer, topic: str) -> bool:
-    try:
-        guard.handler_for(topic)
-    except KeyError:
-        return False
-    return True
+    return topics_subscribed(service, TOPIC_PARTITIONS)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

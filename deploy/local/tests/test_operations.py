@@ -4,15 +4,11 @@ load, against the running stack: test_operations_on_the_stack.py."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from faststream.kafka import KafkaBroker
 
 from casia_contracts.topics import TOPIC_PARTITIONS
 from casia_local import cli, scaling, stack
@@ -23,7 +19,7 @@ from casia_local.scaling import scale
 from casia_local.services import extras, instances
 from casia_local.settings import Settings
 from casia_local.upgrade import PROCESS_HEADER, upgrade
-from casia_runtime.consumer import GuardedConsumer
+from casia_runtime.testing.subscriptions import topics_subscribed
 
 
 def answering_pid(port: int) -> int:
@@ -143,23 +139,4 @@ def test_a_stack_with_no_extra_instances_has_only_its_pieces(stand_ins: Settings
 
 def test_the_topics_each_consumer_reads_are_those_its_entrypoint_subscribes_to() -> None:
     for service, read in CONSUMED.items():
-        module = importlib.import_module(f"casia_{service}.entrypoints.consumer")
-        guard = GuardedConsumer(service=service, dead_letters=SimpleNamespace(), max_attempts=1)
-        [app] = [name for name in inspect.signature(module.subscribe).parameters if name not in SUBSCRIBE]
-        module.subscribe(
-            KafkaBroker(),
-            **{app: SimpleNamespace(handle=None, handle_together=None), "guard": guard, "consumers": 1},
-        )
-
-        assert {topic for topic in TOPIC_PARTITIONS if _handles(guard, topic)} == set(read), service
-
-
-SUBSCRIBE = {"broker", "guard", "consumers"}
-
-
-def _handles(guard: GuardedConsumer, topic: str) -> bool:
-    try:
-        guard.handler_for(topic)
-    except KeyError:
-        return False
-    return True
+        assert topics_subscribed(service, TOPIC_PARTITIONS) == set(read), service

@@ -36,7 +36,7 @@ from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 from pymongo.asynchronous.database import AsyncDatabase
 
 from casia_runtime.attempts import AttemptLog, InProcessAttemptLog, MongoAttemptLog
-from casia_runtime.batches import BatchHandler, Handling, consume_batch
+from casia_runtime.batches import Handling, consume_batch
 from casia_runtime.dead_letters import DeadLetters
 from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
@@ -50,7 +50,6 @@ from casia_telemetry.metrics import MESSAGES_HANDLED
 # NotYet and PoisonMessage are re-exported: handlers raise them.
 __all__ = [
     "AttemptsExhausted",
-    "BatchHandler",
     "ConsumerState",
     "GuardedConsumer",
     "Handler",

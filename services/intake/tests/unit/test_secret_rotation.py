@@ -8,12 +8,9 @@ chosen by its ``kid``; the dev secrets, previous ones included, are never accept
 
 from __future__ import annotations
 
-import json
 import secrets
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
@@ -31,6 +28,7 @@ from casia_intake.auth import (
     mint_dev_token,
 )
 from casia_intake.settings import IntakeSettings
+from casia_intake.testing import jwks_served
 
 OLD, NEW, OLDER = (secrets.token_urlsafe(48) for _ in range(3))
 CLAIMS = Claims(sub="12345678Z", name="Ana Pérez", roles=(Role.AUTORIZADO,))
@@ -105,30 +103,8 @@ def issuer() -> Iterator[tuple[str, dict[str, rsa.RSAPrivateKey]]]:
     """An identity provider in the middle of a rotation: its JWKS, served on the loopback,
     publishes the old key and the new one, each under its own kid."""
     keys = {kid: rsa.generate_private_key(public_exponent=65537, key_size=2048) for kid in ("2024", "2025")}
-    published = [
-        json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())) | {"kid": kid, "use": "sig"}
-        for kid, key in keys.items()
-    ]
-    document = json.dumps({"keys": published}).encode()
-
-    class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(document)))
-            self.end_headers()
-            self.wfile.write(document)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/jwks.json", keys
-    finally:
-        server.shutdown()
-        server.server_close()
+    with jwks_served(keys) as url:
+        yield url, keys
 
 
 async def test_an_oidc_gateway_picks_each_tokens_key_by_kid_and_ignores_every_dev_secret(
