@@ -75,6 +75,14 @@ class Claims:
         taken = [row.notice.notice_id for row in rows if not _sendable(row) or row.claimed_by != owner]
         if taken:
             raise ClaimedElsewhere(", ".join(taken))
+        for row in rows:
+            log.info(
+                "notice.claimed",
+                case_number=row.notice.case_number,
+                notice_id=row.notice.notice_id,
+                owner=owner,
+                attempt=row.attempts,
+            )
         return rows
 
     async def mark_sent(self, claimed: DeliveryRow) -> None:

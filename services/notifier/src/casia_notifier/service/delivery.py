@@ -188,6 +188,9 @@ class Notifier:
         except PermanentDeliveryError as error:
             return Outcome(DeliveryStatus.FAILED, "refused", str(error))
         await self.claims.mark_sent(claimed)  # at once: until this write a crash re-sends it
+        log.info(
+            "notice.sent", case_number=notice.case_number, template=notice.template, attempt=claimed.attempts
+        )
         return SENT
 
     async def _finish(self, ended: list[tuple[Received, Notice, Outcome]]) -> None:
