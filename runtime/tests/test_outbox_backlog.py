@@ -19,7 +19,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from casia_runtime.kafka import KafkaPublisher
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import MongoClient, Session, in_transaction
-from casia_runtime.outbox import Outbox, create_outbox_indexes, relay_for
+from casia_runtime.outbox import Outbox, create_outbox_indexes
+from casia_runtime.relay import relay_for
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.testing import read_until
 from casia_runtime.testing.kafka import own_topics, unique_name

@@ -15,7 +15,8 @@ import pytest
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from casia_runtime.outbox import OutboxRelay, RelayLease, RelayOptions, create_outbox_indexes
+from casia_runtime.outbox import create_outbox_indexes
+from casia_runtime.relay import OutboxRelay, RelayLease, RelayOptions
 from casia_runtime.testing.memory import RecordingPublisher
 
 pytestmark = pytest.mark.integration

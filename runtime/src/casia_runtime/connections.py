@@ -13,7 +13,7 @@ from casia_runtime.consumer import ConsumerState, GuardedConsumer
 from casia_runtime.health import Check, Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import Document, MongoClient, make_mongo_client, mongo_ready
-from casia_runtime.outbox import OutboxRelay, relay_for
+from casia_runtime.relay import OutboxRelay, relay_for
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.worker import instance_id
 

@@ -42,8 +42,8 @@ from casia_runtime.failures import AttemptsExhausted, NotYet, PoisonMessage
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage
 from casia_runtime.mongo import Document
-from casia_runtime.outbox import Publisher
 from casia_runtime.parking import InProcessParkingLot, MongoParkingLot, ParkingLot
+from casia_runtime.relay import Publisher
 from casia_runtime.sweeper import Handler, ParkedSweeper, Patience, handling, in_its_trace, place_of
 from casia_telemetry.metrics import MESSAGES_HANDLED
 

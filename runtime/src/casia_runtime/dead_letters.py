@@ -8,7 +8,7 @@ from casia_contracts.dead_letters import DeadLetter
 from casia_contracts.topics import dead_letter_topic
 from casia_runtime.logging import get_logger
 from casia_runtime.messages import InboundMessage, OutboundMessage
-from casia_runtime.outbox import Publisher
+from casia_runtime.relay import Publisher
 from casia_telemetry.metrics import DEAD_LETTERS, MESSAGES_HANDLED
 
 log = get_logger(__name__)

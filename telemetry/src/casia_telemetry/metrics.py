@@ -42,7 +42,7 @@ CONSUMER_LAG = Gauge(
 )
 DEAD_LETTERS = Counter("casia_dead_letters_total", "Messages sent to the dead-letter topic", ["topic"])
 
-# Writers (casia_runtime.outbox)
+# The outbox and its relay (casia_runtime.outbox, casia_runtime.relay)
 OUTBOX_PUBLISHED = Counter("casia_outbox_published_total", "Outbox entries published to Kafka")
 OUTBOX_PENDING = Gauge("casia_outbox_pending", "Outbox entries not yet published to Kafka", ["outbox"])
 OUTBOX_OLDEST_AGE = Gauge(

@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from casia_runtime.lease import RelayLease
 from casia_runtime.messages import OutboundMessage
 from casia_runtime.mongo import Document, MongoClient, make_mongo_client
-from casia_runtime.outbox import OutboxRelay
+from casia_runtime.relay import OutboxRelay
 from casia_runtime.settings import RuntimeSettings
 from casia_runtime.testing.contracts import Relayed
 from casia_runtime.testing.memory import RecordingPublisher

@@ -38,7 +38,8 @@ from casia_runtime.connections import RELAY_LEASES
 from casia_runtime.health import Readiness
 from casia_runtime.kafka import KafkaPublisher, kafka_ready, make_broker
 from casia_runtime.mongo import Document, make_mongo_client, make_watching_client, mongo_ready
-from casia_runtime.outbox import Outbox, relay_for
+from casia_runtime.outbox import Outbox
+from casia_runtime.relay import relay_for
 from casia_runtime.s3 import S3Objects, make_s3_client, s3_ready
 from casia_runtime.startup import Startup, broker_start
 from casia_runtime.worker import instance_id
